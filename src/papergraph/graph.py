@@ -1,0 +1,149 @@
+"""Papers + extractions -> the paper-concept graph (a networkx MultiDiGraph). Pure functions, no I/O.
+
+Schema (edge key == relationship type):
+
+* nodes ``"paper:<id>"`` (label Paper: id, title, abstract, date, url, authors, categories, sources),
+  ``"concept:<key>"`` (label Concept: id, name, type, aliases, paper_count, confidence, type_votes),
+  ``"result:<paper id>:<n>"`` (label Result: id, value, unit, kind, direction, text, evidence,
+  metric, benchmark, subject);
+* Paper -> Concept ``PROPOSES | USES | EVALUATES_ON | COMPARES_WITH | MENTIONS`` with the evidence
+  sentence, field, start, end, confidence and rules;
+* Concept -> Concept ``EVALUATED_ON | APPLIED_TO | BASED_ON | PART_OF | VARIANT_OF``;
+* Paper -> Result ``REPORTS``; Result -> Concept ``ON`` (benchmark), ``OF`` (model/method),
+  ``MEASURED_BY`` (metric).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import networkx as nx
+
+from .model import ROLES, Paper, PaperExtraction, edge_type_for
+from .nlp.canonical import Canonicalization, canonicalize, concept_key
+
+__all__ = ["build_graph", "paper_node", "concept_node", "papers_of", "concepts_of"]
+
+# When a paper names one concept in several ways, the strongest role wins.
+_ROLE_RANK = {r: i for i, r in enumerate(("proposed", "compared", "used", "mentioned"))}
+
+
+def paper_node(paper_id: str) -> str:
+    """Node id of a paper."""
+    return f"paper:{paper_id}"
+
+
+def concept_node(key: str) -> str:
+    """Node id of a concept."""
+    return f"concept:{key}"
+
+
+def papers_of(G: nx.MultiDiGraph) -> list[str]:
+    """Node ids of the Paper nodes of ``G``."""
+    return [n for n, d in G.nodes(data=True) if d.get("label") == "Paper"]
+
+
+def concepts_of(G: nx.MultiDiGraph) -> list[str]:
+    """Node ids of the Concept nodes of ``G``."""
+    return [n for n, d in G.nodes(data=True) if d.get("label") == "Concept"]
+
+
+def build_graph(
+    papers: Sequence[Paper],
+    extractions: Iterable[PaperExtraction],
+    *,
+    min_confidence: float = 0.0,
+    canon: Canonicalization | None = None,
+) -> nx.MultiDiGraph:
+    """Assemble the paper-concept graph.
+
+    Args:
+        papers: the deduplicated papers.
+        extractions: one extraction per paper (matched by ``paper_id``).
+        min_confidence: concepts extracted with a lower confidence are left out.
+        canon: a precomputed corpus canonicalisation (computed here if omitted).
+
+    Returns:
+        A ``networkx.MultiDiGraph`` following the schema in this module's docstring.
+    """
+    extractions = [
+        PaperExtraction(e.paper_id, [c for c in e.concepts if c.confidence >= min_confidence],
+                        e.relations, e.results)
+        for e in extractions
+    ]
+    canon = canon or canonicalize(extractions)
+    G = nx.MultiDiGraph(schema="papergraph/1")
+    for p in papers:
+        G.add_node(paper_node(p.id), label="Paper", id=p.id, title=p.title, abstract=p.abstract,
+                   date=p.date, url=p.url, authors=list(p.authors), categories=list(p.categories),
+                   sources=list(p.sources))
+    for c in canon.concepts.values():
+        G.add_node(concept_node(c.key), label="Concept", id=c.key, name=c.name, type=c.type,
+                   aliases=list(c.aliases), paper_count=0, confidence=c.confidence,
+                   type_votes=dict(c.type_votes))
+    for ex in extractions:
+        _add_paper_edges(G, ex, canon)
+        _add_relations(G, ex, canon)
+        _add_results(G, ex, canon)
+    for key in canon.concepts:
+        n = concept_node(key)
+        G.nodes[n]["paper_count"] = len({u for u, _ in G.in_edges(n) if G.nodes[u]["label"] == "Paper"})
+    for variant, family in canon.variants:
+        G.add_edge(concept_node(variant), concept_node(family), key="VARIANT_OF", type="VARIANT_OF",
+                   evidence="", confidence=0.8)
+    return G
+
+
+def _add_paper_edges(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicalization) -> None:
+    pn = paper_node(ex.paper_id)
+    if pn not in G:
+        return
+    best: dict[str, tuple] = {}
+    for c in ex.concepts:
+        key = canon.assignment[(ex.paper_id, c.name)]
+        role = c.role if c.role in ROLES else "mentioned"
+        cur = best.get(key)
+        if cur is None or (_ROLE_RANK[role], -c.confidence) < (_ROLE_RANK[cur[0]], -cur[1].confidence):
+            best[key] = (role, c)
+    for key, (role, c) in best.items():
+        ctype = canon.concepts[key].type
+        rel = edge_type_for(role, ctype)
+        m = c.mentions[0] if c.mentions else None
+        G.add_edge(pn, concept_node(key), key=rel, type=rel, role=role,
+                   evidence=c.evidence, field=m.field if m else "", start=m.start if m else -1,
+                   end=m.end if m else -1, confidence=c.confidence, rules=list(c.rules))
+
+
+def _key_in_paper(ex: PaperExtraction, canon: Canonicalization, name: str | None) -> str | None:
+    """The corpus key of a concept named ``name`` in this paper, if it is one."""
+    if not name:
+        return None
+    key = canon.assignment.get((ex.paper_id, name))
+    if key is None:
+        k = concept_key(name)
+        key = k if k in canon.concepts else None
+    return key
+
+
+def _add_relations(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicalization) -> None:
+    for r in ex.relations:
+        s, t = _key_in_paper(ex, canon, r.source), _key_in_paper(ex, canon, r.target)
+        if s and t and s != t:
+            G.add_edge(concept_node(s), concept_node(t), key=r.type, type=r.type,
+                       evidence=r.evidence, confidence=r.confidence, rules=[r.rule] if r.rule else [])
+
+
+def _add_results(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicalization) -> None:
+    pn = paper_node(ex.paper_id)
+    if pn not in G:
+        return
+    for i, r in enumerate(ex.results):
+        rn = f"result:{ex.paper_id}:{i}"
+        G.add_node(rn, label="Result", id=f"{ex.paper_id}:{i}", value=r.value, unit=r.unit,
+                   kind=r.kind, direction=r.direction, text=r.text, evidence=r.evidence,
+                   metric=r.metric, benchmark=r.benchmark, subject=r.subject)
+        G.add_edge(pn, rn, key="REPORTS", type="REPORTS", field=r.field, start=r.start, end=r.end)
+        for rel, name in (("ON", r.benchmark), ("OF", r.subject), ("MEASURED_BY", r.metric)):
+            key = _key_in_paper(ex, canon, name)
+            if key:
+                G.add_edge(rn, concept_node(key), key=rel, type=rel)

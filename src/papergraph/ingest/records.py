@@ -1,0 +1,142 @@
+"""Validate and normalise one record's fields into a :class:`~papergraph.model.Paper`.
+
+Every reader hands its records here, so all formats agree on what a good record is:
+a non-blank string title and abstract (``abstract`` or ``summary``), optional ``id``,
+``authors``, ``date``, ``url``, ``categories``. Unknown fields are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Paper, title_id
+
+#: Field names accepted for the abstract, in order of preference.
+ABSTRACT_FIELDS = ("abstract", "summary")
+#: Field names accepted for the date, in order of preference (``update_date``: arXiv snapshot).
+DATE_FIELDS = ("date", "published", "update_date")
+
+_ARXIV_PREFIX = re.compile(
+    r"^(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE
+)
+_ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$")
+_ARXIV_OLD = re.compile(r"^([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$")
+_SPACE = re.compile(r"\s+")
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b)\s*")
+_BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
+
+
+class BadRecord(ValueError):
+    """A record that cannot become a Paper; the message says why."""
+
+
+def normalize_arxiv_id(value: str) -> str | None:
+    """The bare arXiv id (no version, no URL or ``arXiv:`` prefix), or ``None`` if not one.
+
+    >>> normalize_arxiv_id("http://arxiv.org/abs/2401.01234v2")
+    '2401.01234'
+    """
+    bare = _ARXIV_PREFIX.sub("", value.strip())
+    match = _ARXIV_NEW.match(bare) or _ARXIV_OLD.match(bare)
+    return match.group(1) if match else None
+
+
+def collapse(text: str) -> str:
+    """Strip and collapse runs of whitespace to one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def make_paper(fields: dict, source: str) -> Paper:
+    """Build a Paper from one record's fields.
+
+    Args:
+        fields: the record as read (JSON object, CSV row, Atom entry, listing block).
+        source: ``"file:line"`` of the record.
+
+    Returns:
+        The Paper; its id is the record's own id (arXiv ids normalised) or ``title_id(title)``.
+
+    Raises:
+        BadRecord: no title or abstract, a field of the wrong type, or unusable characters.
+    """
+    title = collapse(_text(fields, "title") or "")
+    if not title:
+        raise BadRecord("record has no title")
+    abstract = ""
+    for name in ABSTRACT_FIELDS:
+        abstract = (_text(fields, name) or "").strip()
+        if abstract:
+            break
+    if not abstract:
+        raise BadRecord("record has no abstract (expected an 'abstract' or 'summary' field)")
+    date = None
+    for name in DATE_FIELDS:
+        date = collapse(_text(fields, name) or "") or None
+        if date:
+            break
+    url = collapse(_text(fields, "url") or "") or None
+    return Paper(
+        id=_paper_id(fields.get("id"), title),
+        title=title,
+        abstract=abstract,
+        date=date,
+        authors=_names(fields.get("authors"), "authors", _AUTHOR_SPLIT),
+        url=url,
+        categories=_names(fields.get("categories"), "categories", _SPACE),
+        sources=[source],
+    )
+
+
+def _text(fields: dict, name: str) -> str | None:
+    """A string field, ``None`` if absent; any other type is a bad record."""
+    value = fields.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRecord(f"field '{name}' must be a string, not {_kind(value)}")
+    _check_chars(value, name)
+    return value
+
+
+def _check_chars(value: str, name: str) -> None:
+    """Reject NUL and unpaired surrogates, which no output format can store."""
+    bad = _BAD_CHAR.search(value)
+    if bad:
+        raise BadRecord(f"field '{name}' contains the invalid character U+{ord(bad.group()):04X}")
+
+
+def _paper_id(value: object, title: str) -> str:
+    """The record's own id (arXiv ids without version) or the title-derived id."""
+    if value is None or value == "":
+        return title_id(title)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise BadRecord(f"field 'id' must be a string or an integer, not {_kind(value)}")
+    text = str(value).strip()
+    if not text:
+        return title_id(title)
+    _check_chars(text, "id")
+    return normalize_arxiv_id(text) or text
+
+
+def _names(value: object, name: str, separator: re.Pattern) -> list[str]:
+    """A list of strings, or a string split on ``separator``; blanks dropped."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items = separator.split(value)
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = value
+    else:
+        raise BadRecord(f"field '{name}' must be a string or a list of strings")
+    out = []
+    for item in items:
+        _check_chars(item, name)
+        if collapse(item):
+            out.append(collapse(item))
+    return out
+
+
+def _kind(value: object) -> str:
+    """A JSON-ish name for a value's type, for messages."""
+    kinds = {dict: "an object", list: "a list", bool: "a boolean", int: "a number", float: "a number"}
+    return kinds.get(type(value), type(value).__name__)

@@ -1,0 +1,192 @@
+"""Load a papergraph graph into Neo4j over Bolt: schema first, then batched MERGEs.
+
+Every batch is one managed write transaction (``session.execute_write``, which the driver retries
+on transient errors), so a load that is killed half-way leaves whole batches behind and loading
+again completes it. MERGE on ids makes a second load of the same build change nothing; concept
+``paper_count`` is recounted from the database after each load, so incremental loads stay right.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import networkx as nx
+
+from ..errors import Neo4jError
+from . import queries
+from .library import Query, read_schema, to_plain
+from .rows import RelRows, graph_rows
+
+__all__ = ["Neo4jSettings", "LoadStats", "connect", "load_graph", "apply_schema", "wipe", "db_counts", "run_query"]
+
+Progress = Callable[..., contextlib.AbstractContextManager] | None
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """How to reach a Neo4j database (the password is never part of any message)."""
+
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str = "neo4j"
+    password: str | None = None
+    database: str = "neo4j"
+
+    def __repr__(self) -> str:
+        return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
+
+
+@dataclass(frozen=True)
+class LoadStats:
+    """What a load sent and what the database holds afterwards."""
+
+    nodes: int
+    relationships: int
+    seconds: float
+    db_nodes: int
+    db_relationships: int
+
+    def format(self) -> str:
+        rate = self.relationships / self.seconds if self.seconds else 0.0
+        return (f"loaded {self.nodes} nodes and {self.relationships} relationships in {self.seconds:.1f}s "
+                f"({rate:,.0f} relationships/s)\n"
+                f"database now holds {self.db_nodes} nodes and {self.db_relationships} relationships")
+
+
+@contextlib.contextmanager
+def connect(settings: Neo4jSettings) -> Iterator["neo4j.Driver"]:  # noqa: F821
+    """A verified driver for ``settings``; driver errors become one-line :class:`Neo4jError`.
+
+    Raises:
+        Neo4jError: the server is unreachable, the credentials are wrong, or a query failed.
+    """
+    import neo4j
+    from neo4j import exceptions as nex
+
+    where = f"Neo4j at {settings.uri}"
+    auth = (settings.user, settings.password) if settings.password is not None else None
+    try:
+        driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth, connection_timeout=10,
+                                            max_transaction_retry_time=30)
+    except (ValueError, nex.ConfigurationError) as e:
+        raise Neo4jError(f"bad Neo4j URI {settings.uri!r}: {e}") from None
+    try:
+        with driver:
+            driver.verify_connectivity()
+            yield driver
+    except nex.AuthError:
+        raise Neo4jError(f"{where} rejected user {settings.user!r}: wrong or missing password "
+                         "(--password / NEO4J_PASSWORD)") from None
+    except (nex.ServiceUnavailable, nex.SessionExpired, OSError) as e:
+        raise Neo4jError(f"cannot reach {where}: {_first_line(e)} (is it running? `papergraph neo4j status`)") from None
+    except nex.Neo4jError as e:
+        raise Neo4jError(f"{where} (database {settings.database!r}): {e.code}: {_first_line(e.message or e)}") from None
+    except nex.DriverError as e:
+        raise Neo4jError(f"{where}: {type(e).__name__}: {_first_line(e)}") from None
+
+
+def _first_line(e: object) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:300]
+
+
+def apply_schema(driver, database: str) -> int:
+    """Run ``cypher/schema.cypher`` (constraints and indexes, all IF NOT EXISTS); wait for indexes.
+
+    Returns:
+        The number of schema statements run.
+    """
+    statements = read_schema()
+    for stmt in statements:
+        driver.execute_query(stmt, database_=database)
+    driver.execute_query(queries.AWAIT_INDEXES, seconds=300, database_=database)
+    return len(statements)
+
+
+def wipe(driver, database: str, *, batch_size: int = 10_000) -> int:
+    """Delete every Paper, Concept and Result node (and their relationships), in batches."""
+    total = 0
+    with driver.session(database=database) as session:
+        while True:
+            n = session.execute_write(_single, queries.DELETE_BATCH, limit=batch_size)
+            total += n
+            if n == 0:
+                return total
+
+
+def _single(tx, query: str, **params) -> int:
+    return tx.run(query, **params).single(strict=True)[0]
+
+
+def db_counts(driver, database: str) -> tuple[int, int]:
+    """(nodes, relationships) in the database."""
+    nodes = driver.execute_query(queries.COUNT_NODES, database_=database).records[0][0]
+    rels = driver.execute_query(queries.COUNT_RELATIONSHIPS, database_=database).records[0][0]
+    return nodes, rels
+
+
+def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int = 1000,
+               wipe_first: bool = False, progress: Progress = None) -> LoadStats:
+    """Load ``G`` into the database of ``settings``: idempotent and incremental.
+
+    Args:
+        G: a graph built by ``papergraph build`` (see :mod:`papergraph.graph` for the schema).
+        settings: where to load it.
+        batch_size: rows per transaction.
+        wipe_first: delete papergraph's nodes before loading.
+        progress: ``click.progressbar``-like factory called as ``progress(length=, label=)``.
+
+    Returns:
+        What was sent and the database's counts afterwards.
+
+    Raises:
+        InputError: the graph does not follow papergraph's schema (checked before connecting).
+        Neo4jError: the server is unreachable, the password is wrong, or a batch failed.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    nodes, rels = graph_rows(G)
+    n_nodes, n_rels = sum(len(g.rows) for g in nodes), sum(len(g.rows) for g in rels)
+    concept_ids = [r["id"] for g in nodes if g.label == "Concept" for r in g.rows]
+    with connect(settings) as driver:
+        if wipe_first:
+            wipe(driver, settings.database)
+        apply_schema(driver, settings.database)
+        t0 = time.perf_counter()
+        bar = progress(length=n_nodes + n_rels, label="loading") if progress else contextlib.nullcontext()
+        with bar as b, driver.session(database=settings.database) as session:
+            update = b.update if b is not None else (lambda n: None)
+            for g in nodes:
+                _send(session, queries.merge_nodes(g.label), g.rows, batch_size, update, what=g.label)
+            for rg in rels:
+                _send(session, queries.merge_relationships(rg.type, rg.start_label, rg.end_label),
+                      rg.rows, batch_size, update, what=_describe(rg))
+            for i in range(0, len(concept_ids), batch_size):
+                session.execute_write(_single, queries.RECOMPUTE_PAPER_COUNT, ids=concept_ids[i:i + batch_size])
+        seconds = time.perf_counter() - t0
+        db_nodes, db_rels = db_counts(driver, settings.database)
+    return LoadStats(n_nodes, n_rels, seconds, db_nodes, db_rels)
+
+
+def _send(session, query: str, rows: list[dict], batch_size: int, update, *, what: str) -> None:
+    """Send ``rows`` in batches, one write transaction each; check every row was merged."""
+    for i in range(0, len(rows), batch_size):
+        batch = rows[i:i + batch_size]
+        merged = session.execute_write(_single, query, rows=batch)
+        if merged != len(batch):
+            raise Neo4jError(f"{len(batch) - merged} of {len(batch)} {what} rows were not merged "
+                             "(an end node is missing from the database)")
+        update(len(batch))
+
+
+def _describe(rg: RelRows) -> str:
+    return f"({rg.start_label})-[:{rg.type}]->({rg.end_label})"
+
+
+def run_query(settings: Neo4jSettings, query: Query, params: dict) -> tuple[list[str], list[dict]]:
+    """Run a library query (read-only routing); return its column names and plain-value rows."""
+    with connect(settings) as driver:
+        records, _, keys = driver.execute_query(query.text, parameters_=params, database_=settings.database,
+                                                routing_="r")
+    return list(keys), [{k: to_plain(rec[k]) for k in keys} for rec in records]

@@ -1,0 +1,77 @@
+"""Cypher text used by the loader, apart from control flow.
+
+Labels and relationship types are interpolated only after checking them against the fixed
+schema in :mod:`papergraph.model` (backtick-quoted as well); every value is a ``$parameter``.
+"""
+
+from __future__ import annotations
+
+from ..model import NODE_LABELS
+from .rows import PAPER_LINK_TYPES, REL_TYPES
+
+__all__ = ["merge_nodes", "merge_relationships", "split_statements", "RECOMPUTE_PAPER_COUNT",
+           "DELETE_BATCH", "COUNT_NODES", "COUNT_RELATIONSHIPS", "AWAIT_INDEXES"]
+
+
+def _label(label: str) -> str:
+    if label not in NODE_LABELS:
+        raise ValueError(f"unknown node label {label!r}; expected one of {NODE_LABELS}")
+    return f"`{label}`"
+
+
+def _rel_type(rtype: str) -> str:
+    if rtype not in REL_TYPES:
+        raise ValueError(f"unknown relationship type {rtype!r}; expected one of {REL_TYPES}")
+    return f"`{rtype}`"
+
+
+def merge_nodes(label: str) -> str:
+    """One batch of nodes: rows ``{id, props}``; returns how many rows were merged."""
+    return (f"UNWIND $rows AS row MERGE (n:{_label(label)} {{id: row.id}}) SET n += row.props "
+            "RETURN count(n) AS merged")
+
+
+def merge_relationships(rtype: str, start_label: str, end_label: str) -> str:
+    """One batch of relationships: rows ``{start, end, props}``; returns how many were merged.
+
+    The graph is a MultiDiGraph keyed by type, so (start, type, end) identifies a relationship
+    and MERGE on it is idempotent. A row whose end node is missing merges nothing: the caller
+    compares ``merged`` with the batch size.
+    """
+    return (f"UNWIND $rows AS row MATCH (a:{_label(start_label)} {{id: row.start}}) "
+            f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
+            f"MERGE (a)-[r:{_rel_type(rtype)}]->(b) SET r += row.props RETURN count(r) AS merged")
+
+
+# paper_count is a property of the database, not of one build: recount after every load
+# so that an incremental load (new papers) counts the papers already there.
+RECOMPUTE_PAPER_COUNT = (
+    "UNWIND $ids AS cid MATCH (c:Concept {id: cid}) "
+    f"OPTIONAL MATCH (p:Paper)-[:{'|'.join(PAPER_LINK_TYPES)}]->(c) "
+    "WITH c, count(DISTINCT p) AS n SET c.paper_count = n RETURN count(c) AS updated"
+)
+
+# Delete papergraph's nodes only, a batch per transaction so a large graph fits in memory.
+DELETE_BATCH = (
+    "MATCH (n) WHERE n:Paper OR n:Concept OR n:Result WITH n LIMIT $limit "
+    "DETACH DELETE n RETURN count(*) AS deleted"
+)
+
+COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
+COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a .cypher file into statements: drop ``//`` comment lines, split at a ``;`` ending a line."""
+    statements, current = [], []
+    for line in text.splitlines():
+        if line.strip().startswith("//") or not line.strip():
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current).rstrip()[:-1].strip())
+            current = []
+    if current:
+        statements.append("\n".join(current).strip())
+    return [s for s in statements if s]

@@ -1,0 +1,174 @@
+"""Context cues for each candidate: its role in the paper and evidence for its type.
+
+Roles come from the verb or preposition that governs the candidate's head in the
+dependency tree ("we propose X", "outperforms X", "compared with X", "we fine-tune X",
+"evaluated on X"); types from appositions ("X, a benchmark of ..."), "N% accuracy",
+"on X" after evaluation verbs, size suffixes ("-7B") and the like.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+__all__ = ["Cues", "governor", "role_cue", "type_cues"]
+
+PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise", "contribute", "release",
+           "build", "create", "construct", "curate", "establish", "formulate", "offer", "unveil", "open-source"}
+COMPARE_VERBS = {"outperform", "surpass", "beat", "exceed", "outpace", "outstrip", "rival", "match", "overtake"}
+COMPARE_PREPS = {"than", "against", "versus", "vs.", "vs", "over"}
+USE = {"use", "utilize", "utilise", "employ", "apply", "leverage", "adopt", "fine-tune", "finetune", "train",
+       "evaluate", "test", "benchmark", "extend", "incorporate", "integrate", "combine", "adapt", "exploit",
+       "distill", "prompt", "run", "deploy", "study", "analyze", "analyse", "investigate", "examine",
+       "experiment", "conduct", "rely", "base", "follow", "compute", "measure", "achieve", "improve"}
+EVAL_VERBS = {"evaluate", "test", "benchmark", "experiment", "achieve", "score", "perform", "reach",
+              "attain", "validate", "demonstrate", "show", "obtain", "outperform", "surpass", "improve",
+              "assess", "conduct", "set", "establish", "report", "yield"}
+_TYPE_WORDS = {
+    "benchmark": "Benchmark", "dataset": "Benchmark", "corpus": "Benchmark", "suite": "Benchmark",
+    "testbed": "Benchmark", "collection": "Benchmark",
+    "model": "Model", "llm": "Model", "lm": "Model", "vlm": "Model", "mllm": "Model", "lrm": "Model",
+    "reasoner": "Model", "network": "Model", "agent": "Model", "assistant": "Model", "chatbot": "Model",
+    "framework": "Method", "method": "Method", "approach": "Method", "algorithm": "Method",
+    "technique": "Method", "strategy": "Method", "system": "Method", "pipeline": "Method",
+    "paradigm": "Method", "scheme": "Method", "mechanism": "Method", "architecture": "Method",
+    "metric": "Metric", "measure": "Metric", "score": "Metric",
+    "task": "Task", "problem": "Task",
+}
+_SIZE_SUFFIX = re.compile(r"(?:[-_ ]\d+(?:\.\d+)?[BMbm]\b|[-_ ](?:Instruct|Chat|Base|Coder|Turbo|mini|Preview)\b)")
+_PCT = re.compile(r"^\d+(?:\.\d+)?%?$")
+
+
+def governor(tok: Token) -> tuple[Token | None, str]:
+    """The word governing ``tok``'s phrase and how: ("verb", "dobj"), ("prep-word", "pobj") ...
+
+    Conjuncts and appositions inherit the governor of their first conjunct.
+    """
+    while tok.dep_ in ("conj", "appos") and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ == "pobj":
+        return tok.head, "pobj"
+    if tok.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "nsubj", "dative"):
+        return tok.head, tok.dep_
+    if tok.dep_ == "compound" and tok.head.dep_ in ("dobj", "pobj", "nsubjpass"):
+        return governor(tok.head)
+    return None, tok.dep_
+
+
+def _has_we_subject(verb: Token) -> bool:
+    for v in (verb, verb.head if verb.dep_ in ("conj", "xcomp", "advcl") else verb):
+        for c in v.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("we", "paper", "work", "study", "i"):
+                return True
+            if c.dep_ == "nsubj" and any(x.lower_ in ("this", "our") for x in c.children):
+                return True
+    return False
+
+
+def role_cue(tok: Token) -> tuple[str | None, str]:
+    """The role the context of head token ``tok`` suggests, and the rule name."""
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    gov, rel = governor(tok)
+    if gov is None:
+        return None, ""
+    lemma = gov.lemma_.lower()
+    if rel == "pobj":
+        prep = gov.lower_
+        if prep in COMPARE_PREPS and prep != "over" or (prep == "over" and gov.head.lemma_ in ("improvement", "gain", "advantage", "outperform", "improve")):
+            return "compared", f"prep:{prep}"
+        if prep in ("with", "to") and gov.head.lemma_.lower() in ("compare", "comparison", "relative"):
+            return "compared", "compared-with"
+        verb = gov.head
+        if verb.lemma_.lower() in USE or verb.lemma_.lower() in EVAL_VERBS:
+            return "used", f"{verb.lemma_.lower()}-{prep}"
+        return None, ""
+    if lemma in PROPOSE and (_has_we_subject(gov) or rel == "nsubjpass"):
+        return "proposed", f"we-{lemma}"
+    if lemma in COMPARE_VERBS and rel in ("dobj",):
+        return "compared", f"{lemma}-obj"
+    if lemma in USE and rel in ("dobj", "nsubjpass"):
+        return "used", f"{lemma}-obj"
+    del prev
+    return None, ""
+
+
+def type_cues(tok: Token, span_text: str, start: int) -> dict[str, float]:
+    """Type evidence from the context of head token ``tok`` and the phrase's own shape."""
+    scores: dict[str, float] = {}
+    doc = tok.doc
+    # "X, a (novel) benchmark ..." / "X, an LLM ..." : apposition with a type word head
+    for c in tok.children:
+        if c.dep_ == "appos" and c.lemma_.lower() in _TYPE_WORDS:
+            _add(scores, _TYPE_WORDS[c.lemma_.lower()], 2.0)
+    if tok.dep_ == "appos" and tok.head.lemma_.lower() in _TYPE_WORDS:
+        _add(scores, _TYPE_WORDS[tok.head.lemma_.lower()], 1.0)
+    # "the GSM8K benchmark", "the Llama model"
+    if tok.dep_ in ("compound", "nmod") and tok.head.lemma_.lower() in _TYPE_WORDS:
+        _add(scores, _TYPE_WORDS[tok.head.lemma_.lower()], 2.0)
+    # "such as X" after "benchmarks"/"models"
+    gov, rel = governor(tok)
+    if gov is not None and rel == "pobj":
+        if gov.lower_ == "as" and gov.head.lemma_.lower() in ("such",) and gov.head.head is not None:
+            word = gov.head.head.lemma_.lower()
+            if word in _TYPE_WORDS:
+                _add(scores, _TYPE_WORDS[word], 1.5)
+        if gov.lower_ == "as" and gov.head.lemma_.lower() in _TYPE_WORDS:
+            _add(scores, _TYPE_WORDS[gov.head.lemma_.lower()], 1.5)
+        if gov.lower_ in ("on", "across") and (gov.head.lemma_.lower() in EVAL_VERBS or gov.head.pos_ in ("NOUN", "NUM")):
+            _add(scores, "Benchmark", 1.0)
+    if gov is not None and rel == "dobj" and gov.lemma_.lower() in ("fine-tune", "finetune", "prompt", "distill"):
+        _add(scores, "Model", 1.0)
+    # "71.27% accuracy", "accuracy of 71%"
+    left = doc[start - 1] if start > 0 else None
+    if left is not None and (left.text == "%" or _PCT.match(left.text)):
+        _add(scores, "Metric", 1.5)
+    if _SIZE_SUFFIX.search(span_text) or re.search(r"\d+(?:\.\d+)?[BM]$", span_text):
+        _add(scores, "Model", 2.0)
+    return scores
+
+
+def _add(d: dict, k: str, v: float) -> None:
+    d[k] = d.get(k, 0.0) + v
+
+
+class Cues:
+    """spaCy component: add ``roles`` and context ``types`` to each candidate in ``doc._.pg_candidates``."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        cands = doc._.pg_candidates or []
+        sent_starts = [s.start for s in doc.sents]
+        for c in cands:
+            tok = doc[c["te"] - 1]
+            role, rule = role_cue(tok)
+            if role:
+                c["roles"][role] = c["roles"].get(role, 0.0) + 1.0
+                c["rules"].append(f"role:{rule}")
+            prev = doc[c["ts"] - 1] if c["ts"] > 0 else None
+            if prev is not None and prev.lower_ in ("called", "named", "dubbed", "termed", "coined"):
+                c["roles"]["proposed"] = c["roles"].get("proposed", 0.0) + 1.0
+                c["rules"].append("role:called")
+            for t, v in type_cues(tok, c["text"], c["ts"]).items():
+                c["types"][t] = c["types"].get(t, 0.0) + v
+            c["sent"] = _sent_index(sent_starts, c["ts"])
+        return doc
+
+
+def _sent_index(starts: list[int], i: int) -> int:
+    lo = 0
+    for k, s in enumerate(starts):
+        if s <= i:
+            lo = k
+        else:
+            break
+    return lo
+
+
+@Language.factory("papergraph_cues", default_config={})
+def make_cues(nlp: Language, name: str) -> Cues:
+    """Factory of the role/type cue component."""
+    return Cues(nlp, name)

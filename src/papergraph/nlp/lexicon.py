@@ -1,0 +1,167 @@
+"""Word lists and gazetteer data for the extraction components, plus user vocabulary files.
+
+The package data lives in ``papergraph/nlp/data/``: ``lexicon.toml`` (generic heads,
+evaluative modifiers, head nouns by type, single-word concepts) and ``gazetteer.tsv``
+(widely known names and their types).  A user vocabulary file (TOML or JSON) adds to it::
+
+    [gazetteer]            # name -> type
+    "Text2Earth" = "Model"
+    [aliases]              # canonical name -> other surface forms, merged into one concept
+    "chain-of-thought" = ["CoT", "chain of thought"]
+    never = ["state of the art", "H100"]   # names never extracted (case-insensitive)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..model import CONCEPT_TYPES
+
+__all__ = ["Lexicon", "Vocabulary", "fold", "load_lexicon", "load_vocabulary", "lexicon_for"]
+
+
+def fold(text: str) -> str:
+    """Fold a surface form for lookups: NFKC, casefold, drop punctuation, hyphens and spaces."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """User additions: gazetteer entries, alias groups and names never to extract."""
+
+    gazetteer: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    never: frozenset[str] = frozenset()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the rules look up, folded for fast set/dict membership tests."""
+
+    generic_heads: frozenset[str]
+    weak_heads: frozenset[str]
+    evaluative: frozenset[str]
+    standalone: dict[str, str]  # lemma -> type
+    heads: dict[str, frozenset[str]]  # type -> head lemmas
+    gazetteer: dict[str, tuple[str, str]]  # folded name -> (surface name, type)
+    gazetteer_names: tuple[tuple[str, str], ...]  # (surface name, type) for the phrase matcher
+    alias_of: dict[str, str]  # folded alias -> canonical surface name
+    never: frozenset[str]  # folded names
+
+    def head_types(self, lemma: str) -> list[str]:
+        """The types whose head list contains ``lemma``."""
+        return [t for t, words in self.heads.items() if lemma in words]
+
+    def gazetteer_type(self, surface: str) -> str | None:
+        """The gazetteer type of ``surface``; all-caps entries ("MATH") match only all-caps text."""
+        hit = self.gazetteer.get(fold(surface))
+        if hit is None:
+            return None
+        name, typ = hit
+        if name.isupper() and not surface.rstrip("s").isupper():
+            return None
+        return typ
+
+
+def _read_gazetteer_tsv(text: str, where: str) -> list[tuple[str, str]]:
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.rstrip("\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, typ = line.partition("\t")
+        if typ.strip() not in CONCEPT_TYPES:
+            raise ConfigError(f"{where}:{n}: type {typ!r} is not one of {', '.join(CONCEPT_TYPES)}")
+        rows.append((name.strip(), typ.strip()))
+    return rows
+
+
+@functools.lru_cache(maxsize=1)
+def _package_data() -> tuple[dict, list[tuple[str, str]]]:
+    base = resources.files("papergraph.nlp") / "data"
+    lex = tomllib.loads((base / "lexicon.toml").read_text(encoding="utf-8"))
+    gaz = _read_gazetteer_tsv((base / "gazetteer.tsv").read_text(encoding="utf-8"), "gazetteer.tsv")
+    return lex, gaz
+
+
+def load_vocabulary(path: str | os.PathLike) -> Vocabulary:
+    """Read a user vocabulary file (``.toml`` or ``.json``).
+
+    Args:
+        path: the file; keys ``gazetteer`` (name -> type), ``aliases`` (name -> list of
+            surface forms) and ``never`` (list of names), all optional.
+
+    Returns:
+        The parsed :class:`Vocabulary`.
+
+    Raises:
+        ConfigError: the file is missing, unreadable or malformed (the message names it).
+    """
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read vocabulary file: {e.strerror or e}") from None
+    try:
+        data = json.loads(raw) if p.suffix.lower() == ".json" else tomllib.loads(raw)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{p}: not valid {'JSON' if p.suffix.lower() == '.json' else 'TOML'}: {e}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: expected a table with keys gazetteer, aliases, never")
+    unknown = set(data) - {"gazetteer", "aliases", "never"}
+    if unknown:
+        raise ConfigError(f"{p}: unknown key(s) {', '.join(sorted(unknown))}; valid: gazetteer, aliases, never")
+    gaz = data.get("gazetteer", {})
+    if not isinstance(gaz, dict) or any(not isinstance(v, str) or v not in CONCEPT_TYPES for v in gaz.values()):
+        raise ConfigError(f"{p}: 'gazetteer' must map names to one of {', '.join(CONCEPT_TYPES)}")
+    aliases = data.get("aliases", {})
+    if not isinstance(aliases, dict) or any(
+        not isinstance(v, list) or not all(isinstance(s, str) for s in v) for v in aliases.values()
+    ):
+        raise ConfigError(f"{p}: 'aliases' must map names to lists of strings")
+    never = data.get("never", [])
+    if not isinstance(never, list) or not all(isinstance(s, str) for s in never):
+        raise ConfigError(f"{p}: 'never' must be a list of strings")
+    return Vocabulary(
+        gazetteer=dict(gaz),
+        aliases={k: tuple(v) for k, v in aliases.items()},
+        never=frozenset(never),
+        source=str(p),
+    )
+
+
+def load_lexicon(vocab: Vocabulary | None = None) -> Lexicon:
+    """The package word lists merged with a user vocabulary (user entries win)."""
+    lex, gaz = _package_data()
+    names = list(gaz) + list((vocab.gazetteer if vocab else {}).items())
+    alias_of: dict[str, str] = {}
+    for canon, forms in (vocab.aliases if vocab else {}).items():
+        for s in (canon, *forms):
+            alias_of[fold(s)] = canon
+    return Lexicon(
+        generic_heads=frozenset(lex["generic_heads"]),
+        weak_heads=frozenset(lex.get("weak_heads", [])),
+        evaluative=frozenset(lex["evaluative_modifiers"]),
+        standalone=dict(lex["standalone"]),
+        heads={t: frozenset(lex["heads"].get(t, [])) for t in CONCEPT_TYPES},
+        gazetteer={fold(n): (n, t) for n, t in names},
+        gazetteer_names=tuple(names),
+        alias_of=alias_of,
+        never=frozenset(fold(s) for s in (*lex.get("not_concepts", []), *(vocab.never if vocab else ()))),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def lexicon_for(vocab_path: str | None) -> Lexicon:
+    """The (cached) lexicon for an optional vocabulary file path."""
+    return load_lexicon(load_vocabulary(vocab_path) if vocab_path else None)
