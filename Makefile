@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 PG     := $(VENV)/bin/papergraph
 PIP    := $(PY) -m pip
 
-.PHONY: demo test install install-test neo4j-start neo4j-stop bench clean train-ner
+.PHONY: demo test install install-test bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,6 @@ demo: install
 
 test: install-test
 	bash scripts/run-tests
-
-# Rebuild the statistical concept tagger (src/papergraph/nlp/data/concept_ner) from data/annotations.
-train-ner: install
-	$(PY) training/train.py
 
 bench: install-test
 	$(PY) bench/run.py

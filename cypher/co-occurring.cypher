@@ -9,6 +9,7 @@ MATCH (c)<-[:PROPOSES|USES|EVALUATES_ON|COMPARES_WITH|MENTIONS]-(p:Paper)-[:PROP
 WHERE o <> c
 WITH c, o, count(DISTINCT p) AS shared_papers
 OPTIONAL MATCH (c)-[co:CO_OCCURS]-(o)
-RETURN o.name AS concept, o.type AS type, shared_papers, max(co.weight) AS cooccurs_weight, max(co.npmi) AS npmi
+WITH c, o, shared_papers, max(co.weight) AS cooccurs_weight, max(co.npmi) AS npmi
+RETURN o.name AS concept, o.type AS type, shared_papers, cooccurs_weight, npmi
 ORDER BY shared_papers DESC, concept, o.id
 LIMIT $limit;

@@ -68,7 +68,7 @@ def neo4j_db(neo4j_settings):
     from papergraph.neo4j.loader import connect
 
     with connect(neo4j_settings) as driver, driver.session(database=neo4j_settings.database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS").consume()
     return neo4j_settings
 
 
@@ -130,3 +130,24 @@ def sample_graph():
         return G
 
     return make
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory, shared_corpus) -> Path:
+    """The shared corpus built once per session (with analytics); the OUTDIR holding graph.json."""
+    from papergraph.api import build_outputs
+
+    out = tmp_path_factory.mktemp("shared-build")
+    build_outputs([str(shared_corpus)], out, use_cache=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory, shared_corpus) -> Path:
+    """`papergraph build` of the shared corpus, made once per test session (an output directory)."""
+    from papergraph.api import build_outputs
+
+    out = tmp_path_factory.getbasetemp() / "pg-corpus-build"
+    if not (out / "graph.json").exists():
+        build_outputs([shared_corpus], out)
+    return out

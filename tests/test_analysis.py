@@ -142,12 +142,30 @@ def test_layout_positions_everyone_and_places_papers_near_their_concepts():
     laid_out = set(analysis.cooccurrence_graph(G))  # force layout; papers go to their centre
     checked = 0
     for p in (f"paper:{i}" for i in range(20)):
-        cs = [pos[c] for c in G.successors(p) if c in laid_out]
+        cs = [c for c in G.successors(p) if c in laid_out]
         if cs:
-            cx, cy = sum(x for x, _ in cs) / len(cs), sum(y for _, y in cs) / len(cs)
-            assert math.dist(pos[p], (cx, cy)) <= 0.05 * SCALE + 1e-6
+            w = [1 / G.nodes[c]["paper_count"] for c in cs]  # rarer concepts pull harder
+            cx = sum(pos[c][0] * k for c, k in zip(cs, w)) / sum(w)
+            cy = sum(pos[c][1] * k for c, k in zip(cs, w)) / sum(w)
+            assert math.dist(pos[p], (cx, cy)) <= 0.02 * SCALE + 1e-6
             checked += 1
     assert checked >= 10
+
+
+def test_force_layout_separates_communities_and_spreads_hubs():
+    H = nx.Graph()
+    for side in ("a", "b"):
+        H.add_edges_from(((f"{side}{i}", f"{side}{j}", {"weight": 3}) for i in range(8) for j in range(i)))
+    H.add_edge("a0", "b0", weight=1)  # one weak bridge
+    pos = force_layout(H, seed=1)
+    within = [math.dist(pos[f"{s}{i}"], pos[f"{s}{j}"]) for s in "ab" for i in range(8) for j in range(i)]
+    across = [math.dist(pos[f"a{i}"], pos[f"b{j}"]) for i in range(8) for j in range(8)]
+    assert max(within) < min(across)
+    # a star's hub does not swallow its leaves: they keep a distance from it and from each other
+    star = force_layout(nx.star_graph(30), seed=2)
+    leaves = [star[i] for i in range(1, 31)]
+    assert min(math.dist(star[0], p) for p in leaves) > 0.2
+    assert min(math.dist(p, q) for k, p in enumerate(leaves) for q in leaves[:k]) > 0.02
 
 
 def test_force_layout_sampled_path_large_graph():

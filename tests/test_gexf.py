@@ -1,8 +1,6 @@
 """graph.gexf: Gephi-ready attributes, colours, sizes, positions and timeline starts."""
 
 import math
-from pathlib import Path
-
 import defusedxml.ElementTree as ET
 import networkx as nx
 import pytest
@@ -13,16 +11,6 @@ from papergraph.export.json import read_graph_json
 from papergraph.model import CONCEPT_TYPES
 
 NS = {"g": "http://www.gexf.net/1.2draft"}
-
-
-def corpus_build(tmp_path_factory, shared_corpus) -> Path:
-    """The shared corpus built once per test session (the same directory for every test module)."""
-    from papergraph.api import build_outputs
-
-    out = tmp_path_factory.getbasetemp() / "pg-corpus-build"
-    if not (out / "graph.json").exists():
-        build_outputs([shared_corpus], out)
-    return out
 
 
 def declared_attributes(path) -> dict[tuple[str, str], str]:
@@ -80,17 +68,47 @@ def test_starts_for_timeline(sample_graph, tmp_path):
     assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
 
 
-def test_yearless_dates_get_placeholder_year(sample_graph, tmp_path):
+def test_yearless_dates_have_no_start_unless_a_year_is_given(sample_graph, tmp_path):
     G = sample_graph()
     G.nodes["paper:p1"]["date"] = "--05-20"
     G.nodes["paper:p2"]["date"] = "not a date"
+    G.add_node("paper:leap", label="Paper", id="leap", title="Leap", date="--02-29")
     write_gexf(G, tmp_path / "a.gexf")
     write_gexf(G, tmp_path / "b.gexf", undated_year=2024)
-    assert nx.read_gexf(tmp_path / "a.gexf").nodes["paper:p1"]["start"] == "2000-05-20"
+    write_gexf(G, tmp_path / "c.gexf", undated_year=2023)
+    a = nx.read_gexf(tmp_path / "a.gexf")
+    assert not [n for n, d in a.nodes(data=True) if "start" in d]  # no year anywhere: no invented dates
+    assert a.nodes["paper:p1"]["date"] == "--05-20"  # the original text is kept
     b = nx.read_gexf(tmp_path / "b.gexf")
     assert b.nodes["paper:p1"]["start"] == "2024-05-20"
+    assert b.nodes["concept:bert"]["start"] == "2024-05-20"  # named by p1 (and undated p2)
+    assert b.nodes["paper:leap"]["start"] == "2024-02-29"
     assert "start" not in b.nodes["paper:p2"]
     assert b.nodes["paper:p2"]["date"] == "not a date"
+    assert "start" not in nx.read_gexf(tmp_path / "c.gexf").nodes["paper:leap"]  # 2023 has no 29 Feb
+
+
+def test_xml_illegal_characters_are_stripped(sample_graph, tmp_path):
+    G = sample_graph()
+    G.nodes["paper:p1"]["title"] = "BERT\x00 pre\x07training\x1b[0m \ufffe<&>\"'"
+    G.nodes["paper:p1"]["abstract"] = "tab\tnewline\ncr\r ok \x0bvt \ud800lone"
+    G.nodes["concept:bert"]["aliases"] = ["B\x0cERT", "bert\x1f"]
+    G.nodes["concept:bert"]["name"] = "BE\x01RT"
+    G.add_node("paper:odd\x02id", label="Paper", id="odd\x02id", title="Odd")
+    G.add_edge("paper:odd\x02id", "concept:bert", key="USES", type="USES", evidence="uses \x03BERT")
+    path = tmp_path / "g.gexf"
+    write_gexf(G, path)
+    raw = path.read_bytes().decode("utf-8")
+    assert not any(ch in raw for ch in "\x00\x01\x02\x03\x07\x0b\x0c\x1b\x1f\ufffe")
+    H = nx.read_gexf(path)  # a strict XML parser: fails on any illegal character
+    assert H.nodes["paper:p1"]["label"] == "BERT pretraining[0m <&>\"'"
+    assert H.nodes["paper:p1"]["abstract"] == "tab\tnewline\ncr\r ok vt lone"
+    assert H.nodes["concept:bert"]["label"] == "BERT"
+    assert H.nodes["concept:bert"]["aliases"] == "BERT; bert"
+    odd = "paper:odd\\x02id"  # the id is kept distinct, escaped
+    assert odd in H and H.nodes[odd]["label"] == "Odd"
+    assert [d["evidence"] for _, _, d in H.out_edges(odd, data=True)] == ["uses BERT"]
+    assert H.number_of_nodes() == G.number_of_nodes() and H.number_of_edges() == G.number_of_edges()
 
 
 def test_one_type_per_attribute_and_no_none(sample_graph, tmp_path):
@@ -112,8 +130,8 @@ def test_one_type_per_attribute_and_no_none(sample_graph, tmp_path):
     assert "url" not in H.nodes["paper:p2"]  # None dropped, not written as "None"
 
 
-def test_corpus_gexf_matches_graph_json(tmp_path_factory, shared_corpus):
-    out = corpus_build(tmp_path_factory, shared_corpus)
+def test_corpus_gexf_matches_graph_json(shared_build):
+    out = shared_build
     G = read_graph_json(out / "graph.json")
     H = nx.read_gexf(out / "graph.gexf")
     assert (H.number_of_nodes(), H.number_of_edges()) == (G.number_of_nodes(), G.number_of_edges())
@@ -128,8 +146,43 @@ def test_corpus_gexf_matches_graph_json(tmp_path_factory, shared_corpus):
         assert h["paper_count"] == d["paper_count"]
         assert math.isclose(h["viz"]["position"]["x"], d["viz"]["position"]["x"], abs_tol=1e-6)
         assert math.isclose(h["viz"]["position"]["y"], d["viz"]["position"]["y"], abs_tol=1e-6)
+    by_count = sorted((G.nodes[n]["paper_count"], H.nodes[n]["viz"]["size"]) for n in concepts)
+    assert [s for _, s in by_count] == sorted(s for _, s in by_count)  # size grows with paper count
     for n, d in G.nodes(data=True):
         assert "position" in H.nodes[n]["viz"]
         if d["label"] == "Paper" and d.get("date"):
-            assert len(H.nodes[n]["start"]) == 10  # a full YYYY-MM-DD date
+            if d["date"].startswith("--"):  # a listing date without a year
+                assert "start" not in H.nodes[n]
+            else:
+                assert len(H.nodes[n]["start"]) == 10  # a full YYYY-MM-DD date
+    co = {(u, v): d["weight"] for u, v, k, d in G.edges(keys=True, data=True) if k == "CO_OCCURS"}
+    assert co
+    for u, v, d in H.edges(data=True):
+        if d["rel"] == "CO_OCCURS":
+            assert d["weight"] == co[u, v]
     declared_attributes(out / "graph.gexf")
+
+
+def test_palette_covers_every_type_and_is_in_readme(repo_dir):
+    readme = (repo_dir / "README.md").read_text()
+    for t in list(CONCEPT_TYPES) + ["Paper", "Result"]:
+        r, g, b = TYPE_COLORS[t]
+        assert f"| {t} | `#{r:02x}{g:02x}{b:02x}` |" in readme, f"{t}'s colour not documented in README"
+    assert len(set(TYPE_COLORS.values())) == len(TYPE_COLORS)
+
+
+def test_export_gexf_command_with_year(sample_graph, tmp_path):
+    from click.testing import CliRunner
+
+    from papergraph.cli import cli
+    from papergraph.export.json import write_graph_json
+
+    G = sample_graph()
+    G.nodes["paper:p1"]["date"] = "--05-20"
+    write_graph_json(G, tmp_path / "graph.json")
+    res = CliRunner().invoke(cli, ["export", "gexf", str(tmp_path), "--year", "2025"])
+    assert res.exit_code == 0, res.output
+    H = nx.read_gexf(tmp_path / "graph.gexf")
+    assert H.nodes["paper:p1"]["start"] == "2025-05-20" and H.nodes["paper:p2"]["start"] == "2024-05-21"
+    res = CliRunner().invoke(cli, ["export", "gexf", str(tmp_path), "-o", str(tmp_path / "plain.gexf")])
+    assert res.exit_code == 0 and "start" not in nx.read_gexf(tmp_path / "plain.gexf").nodes["paper:p1"]

@@ -192,3 +192,19 @@ def test_killed_load_resumes_to_the_same_graph(neo4j_db, sample_graph, tmp_path)
     res = subprocess.run(cmd[:-2], env=env, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert (counts(neo4j_db), checksum(neo4j_db)) == reference
+
+
+def test_build_with_neo4j_loads_the_build(neo4j_db, examples_dir, tmp_path):
+    env = {"NEO4J_URI": neo4j_db.uri, "NEO4J_PASSWORD": neo4j_db.password or "", "NEO4J_DATABASE": neo4j_db.database}
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["build", str(examples_dir), "-o", str(out), "--no-cache", "--neo4j"], env=env)
+    assert res.exit_code == 0, res.output
+    G = nx.node_link_graph(json.loads((out / "graph.json").read_text()), edges="edges", directed=True, multigraph=True)
+    assert G.number_of_nodes() > 0 and counts(neo4j_db) == (G.number_of_nodes(), G.number_of_edges())
+    assert f"database now holds {G.number_of_nodes()} nodes and {G.number_of_edges()} relationships" in res.output
+    # A wrong password fails at once (exit 3, one line, no password), before anything is built.
+    bad = tmp_path / "bad"
+    res = CliRunner().invoke(cli, ["build", str(examples_dir), "-o", str(bad), "--neo4j", "--password", "wrong-pw-93f1"],
+                             env={**env, "NEO4J_PASSWORD": None})
+    assert res.exit_code == 3 and res.output.startswith("Error: ") and len(res.output.strip().splitlines()) == 1
+    assert "wrong-pw-93f1" not in res.output and not (bad / "graph.json").exists()

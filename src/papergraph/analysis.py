@@ -19,6 +19,7 @@ given ``seed``. Added to the schema:
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from itertools import combinations
@@ -123,30 +124,29 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
     df = Counter(c for cs in pcs.values() for c in cs)
     idf = {c: math.log(n / d) for c, d in df.items()}
     norm = {p: math.sqrt(sum(idf[c] ** 2 for c in cs)) for p, cs in pcs.items()}
+    usable = {c for c, d in df.items() if idf[c] > 0 and not (d > 50 and d > SIMILAR_MAX_DF * n)}
     by_concept: dict[str, list[str]] = defaultdict(list)
     for p in sorted(pcs):
         for c in pcs[p]:
-            by_concept[c].append(p)
-    dot: dict[tuple[str, str], float] = defaultdict(float)
-    shared: Counter = Counter()
-    for c, ps in by_concept.items():
-        if idf[c] <= 0 or (len(ps) > 50 and len(ps) > SIMILAR_MAX_DF * n):
-            continue
-        for a, b in combinations(ps, 2):
-            dot[a, b] += idf[c] ** 2
-            shared[a, b] += 1
-    best: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for (a, b), d in dot.items():
-        s = d / (norm[a] * norm[b])
-        best[a].append((s, b))
-        best[b].append((s, a))
-    keep: set[tuple[str, str]] = set()
-    for p, cands in best.items():
-        for _, q in sorted(cands, key=lambda t: (-t[0], t[1]))[:top_k]:
-            keep.add((min(p, q), max(p, q)))
-    for a, b in sorted(keep):
-        G.add_edge(a, b, key=SIMILAR_TO, type=SIMILAR_TO,
-                   score=round(dot[a, b] / (norm[a] * norm[b]), 4), shared=shared[a, b])
+            if c in usable:
+                by_concept[c].append(p)
+    # One paper at a time: its dot products with every paper sharing a concept, then its top_k.
+    # Memory is O(papers * top_k) plus one paper's neighbourhood, never all pairs.
+    keep: dict[tuple[str, str], tuple[float, int]] = {}
+    for a in sorted(pcs):
+        dot: dict[str, float] = defaultdict(float)
+        shared: Counter = Counter()
+        for c in sorted(pcs[a] & usable):
+            w = idf[c] ** 2
+            for b in by_concept[c]:
+                if b != a:
+                    dot[b] += w
+                    shared[b] += 1
+        scored = ((d / (norm[a] * norm[b]), b) for b, d in dot.items())
+        for s, b in heapq.nsmallest(top_k, scored, key=lambda t: (-t[0], t[1])):
+            keep[min(a, b), max(a, b)] = (s, shared[b])
+    for (a, b), (s, k) in sorted(keep.items()):
+        G.add_edge(a, b, key=SIMILAR_TO, type=SIMILAR_TO, score=round(s, 4), shared=k)
     return len(keep)
 
 

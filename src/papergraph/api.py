@@ -175,7 +175,7 @@ def build_outputs(inputs, outdir: str | os.PathLike, *, warn: Callable[[str], No
     Returns:
         A :class:`BuildSummary`.
     """
-    from .export.atomic import atomic_open
+    from .export.atomic import atomic_open, staged_dir
     from .export.concepts import write_extractions
     from .export.gexf import write_gexf
     from .export.json import write_graph_json
@@ -189,11 +189,12 @@ def build_outputs(inputs, outdir: str | os.PathLike, *, warn: Callable[[str], No
     stats = kwargs.setdefault("stats", EngineStats())
     G, report, exs = _build(inputs, **kwargs)
     _warn_skipped(report, warn)
-    write_graph_json(G, out / "graph.json")
-    write_gexf(G, out / "graph.gexf")
     by_id = {p.id: p for p in report.papers}
-    with atomic_open(out / "concepts.jsonl") as fh:
-        write_extractions(fh, ((by_id[e.paper_id], e) for e in exs))
+    with staged_dir(out) as stage:  # all three complete before any replaces the previous build's
+        write_graph_json(G, stage / "graph.json")
+        write_gexf(G, stage / "graph.gexf")
+        with atomic_open(stage / "concepts.jsonl") as fh:
+            write_extractions(fh, ((by_id[e.paper_id], e) for e in exs))
     s = BuildSummary(report, papers=len(report.papers), seconds=time.perf_counter() - t0,
                      outputs=[str(out / n) for n in ("graph.gexf", "graph.json", "concepts.jsonl")],
                      cached=stats.cached)

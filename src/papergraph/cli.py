@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 
 import click
@@ -11,6 +12,9 @@ from . import __version__
 from .errors import PapergraphError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# The Neo4j driver logs every retried transaction as a warning (several lines while a server
+# restarts); the CLI reports the outcome itself, in one line, so those records go nowhere.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 class _Group(click.Group):
@@ -74,6 +78,22 @@ def cache_dir_option(f):
                              "~/.cache/papergraph].")(f)
 
 
+def connection_options(f):
+    """--uri/--user/--password/--database, read from the NEO4J_* environment variables too."""
+    opts = [
+        click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True,
+                     help="Bolt URI [env NEO4J_URI]."),
+        click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
+                     help="User name [env NEO4J_USERNAME]."),
+        click.option("--password", envvar="NEO4J_PASSWORD", default=None, help="Password [env NEO4J_PASSWORD]."),
+        click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
+                     help="Database name [env NEO4J_DATABASE]."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
 def _progress(quiet: bool):
     """A progress callback for the library: a click bar on a TTY, nothing otherwise."""
     if quiet or not sys.stderr.isatty():
@@ -94,20 +114,31 @@ def _progress(quiet: bool):
 @click.option("--scheduler", envvar="PAPERGRAPH_DASK_SCHEDULER", default=None, metavar="ADDRESS",
               help="Dask scheduler (tcp://HOST:8786) for --engine dask [default: a local cluster "
                    "of --jobs workers].")
+@click.option("--neo4j", "to_neo4j", is_flag=True,
+              help="Then load the graph into Neo4j (as `papergraph load` does; see --uri ...).")
+@connection_options
 @verbosity_options
 def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confidence,
-          no_analytics, no_cache, cache_dir, engine, scheduler, quiet, verbose):
+          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, uri, user, password, database,
+          quiet, verbose):
     """Build the paper-concept graph from INPUT files or directories ('-' reads stdin).
 
     Writes OUTDIR/graph.gexf (Gephi), OUTDIR/graph.json (networkx node-link),
-    OUTDIR/concepts.jsonl (the extract format) and prints a summary.
+    OUTDIR/concepts.jsonl (the extract format) and prints a summary; with --neo4j it
+    then loads the graph into Neo4j.
 
     Example:
 
         papergraph build examples/ -o out
+        NEO4J_PASSWORD=secret123 papergraph build examples/ -o out --neo4j
     """
     from .api import build_outputs
 
+    if to_neo4j:  # fail before the slow part if the server is down or the password is wrong
+        from .neo4j.loader import connect
+
+        with connect(_settings(uri, user, password, database)):
+            pass
     summary = build_outputs(
         list(inputs), outdir, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
         skip_bad=skip_bad, min_confidence=min_confidence, analytics=not no_analytics,
@@ -117,6 +148,13 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
     )
     if not quiet:
         click.echo(summary.format(verbose=verbose))
+    if to_neo4j:
+        from .neo4j.loader import load_graph
+
+        stats = load_graph(_graph_source(outdir), _settings(uri, user, password, database),
+                           progress=_progress(quiet))
+        if not quiet:
+            click.echo(stats.format())
 
 
 @cli.command()
@@ -149,6 +187,34 @@ def extract(inputs, output, model, jobs, batch_size, vocab, skip_bad, min_confid
     )
     if not quiet:
         click.echo(summary.format(verbose=verbose), err=output == "-")
+
+
+@cli.command("eval")
+@click.option("--gold", required=True, type=click.Path(dir_okay=False),
+              help="Gold JSON Lines (id, title, abstract, concepts; see shared/gold/GUIDELINES.md).")
+@click.option("--show-errors", type=click.IntRange(0), default=0, show_default=True, metavar="N",
+              help="List up to N missed and N spurious concepts.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@extraction_options
+@click.option("--corpus-vote/--no-corpus-vote", default=True, show_default=True,
+              help="Decide each concept's type by voting over all papers given.")
+def eval_(gold, show_errors, as_json, model, jobs, batch_size, vocab, skip_bad, min_confidence, corpus_vote):
+    """Extract concepts from the papers of a GOLD file and score them against it.
+
+    Prints the figures of shared/tools/score.py: P/R/F1 untyped, typed and per type,
+    recall of proposed concepts and role agreement.
+
+    Example:
+
+        papergraph eval --gold ../shared/gold/dev.jsonl --show-errors 20
+    """
+    import json
+
+    from .evaluate import evaluate, format_report
+
+    res = evaluate(gold, show_errors=show_errors, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
+                   skip_bad=skip_bad, min_confidence=min_confidence, corpus_vote=corpus_vote)
+    click.echo(json.dumps(res, indent=2, ensure_ascii=False) if as_json else format_report(res))
 
 
 @cli.group()
@@ -240,22 +306,6 @@ def trends_cmd(outdir, by, since, top, min_papers):
 # --- neo4j commands ---
 
 
-def connection_options(f):
-    """--uri/--user/--password/--database, read from the NEO4J_* environment variables too."""
-    opts = [
-        click.option("--uri", envvar="NEO4J_URI", default="bolt://127.0.0.1:7687", show_default=True,
-                     help="Bolt URI [env NEO4J_URI]."),
-        click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
-                     help="User name [env NEO4J_USERNAME]."),
-        click.option("--password", envvar="NEO4J_PASSWORD", default=None, help="Password [env NEO4J_PASSWORD]."),
-        click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
-                     help="Database name [env NEO4J_DATABASE]."),
-    ]
-    for opt in reversed(opts):
-        f = opt(f)
-    return f
-
-
 def _settings(uri, user, password, database):
     from .neo4j.loader import Neo4jSettings
 
@@ -276,7 +326,7 @@ def _graph_source(source: str):
 @click.argument("source", type=click.Path())
 @connection_options
 @click.option("--wipe", is_flag=True, help="Delete every Paper, Concept and Result node first.")
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
               help="Rows per write transaction.")
 @click.option("--schema-only", is_flag=True, help="Only create the constraints and indexes (e.g. after a bulk import).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
@@ -329,6 +379,28 @@ def query_cmd(name, params, as_json, list_, uri, user, password, database):
     query = get_query(name)
     keys, rows = run_query(_settings(uri, user, password, database), query, bind_params(query, list(params)))
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str) if as_json else format_table(keys, rows))
+
+
+@export.command("gexf")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="GEXF file to write [default: OUTDIR/graph.gexf].")
+@click.option("--year", "undated_year", type=click.IntRange(1, 9999), default=None,
+              help="Year for listing dates without one (\"May 20\"), so their papers get a Timeline start.")
+def export_gexf(outdir, output, undated_year):
+    """Rewrite the Gephi file of a build, e.g. giving year-less listing dates a year.
+
+    Example:
+
+        papergraph export gexf out --year 2025
+    """
+    from pathlib import Path
+
+    from .export.gexf import write_gexf
+
+    path = output or str(Path(outdir) / "graph.gexf")
+    write_gexf(_read_built(outdir), path, undated_year=undated_year)
+    click.echo(f"wrote {path}")
 
 
 @export.command("neo4j-import")

@@ -1,12 +1,17 @@
 """Node positions for Gephi and the HTML map: a seeded force layout that stays fast at scale.
 
-Only the concept co-occurrence graph is laid out with forces (Fruchterman & Reingold 1991,
-"Graph drawing by force-directed placement", plus a weak gravity so components stay close);
-papers are then placed at the centre of their laid-out concepts, remaining concepts at the centre
-of their papers, results next to their paper and anything left on an outer ring. Above
-``exact_max`` nodes the repulsion of each step is estimated from a random sample of nodes, so a
-step costs O(n * sample) instead of O(n^2). Positions are stored as ``viz = {"position": {x, y}}``
-in [-SCALE, SCALE].
+Only the concept co-occurrence graph is laid out with forces, ForceAtlas2-style (Jacomy et al.
+2014, "ForceAtlas2, a continuous graph layout algorithm", PLoS ONE 9(6)): repulsion between
+every pair grows with the product of their degrees (so hubs push each other apart instead of
+collapsing the middle), attraction along an edge grows with the log of its length times the
+co-occurrence weight (LinLog, which separates communities), and a degree-weighted gravity keeps
+components close. Papers are then placed at the centre of their laid-out concepts, each weighted
+by 1/paper_count so a paper sits by its specific concepts rather than by "large language model";
+remaining concepts go around the centre of their papers, results next to their paper. Papers
+that share no laid-out concept go on a ring around it all, their concepts next to them, and
+anything left on an outer ring. Above ``exact_max`` nodes the repulsion of each step is estimated
+from a random sample of nodes, so a step costs O(n * sample) instead of O(n^2). Positions are
+stored as ``viz = {"position": {x, y}}`` in about [-1.3 SCALE, 1.3 SCALE].
 """
 
 from __future__ import annotations
@@ -19,16 +24,19 @@ import numpy as np
 __all__ = ["add_layout", "force_layout", "SCALE"]
 
 SCALE = 1000.0
+_REPULSION = 0.004
+_GRAVITY = 0.03
 
 
-def force_layout(H: nx.Graph, *, seed: int = 0, iterations: int = 50, exact_max: int = 1000,
+def force_layout(H: nx.Graph, *, seed: int = 0, iterations: int | None = None, exact_max: int = 500,
                  sample: int = 500) -> dict:
     """Positions in [-1, 1]^2 for the nodes of an undirected weighted graph.
 
     Args:
-        H: the graph (edge attr ``weight`` pulls harder, logarithmically).
+        H: the graph (edge attr ``weight`` pulls harder).
         seed: random seed (same seed, same graph -> same positions).
-        iterations: force steps (the step length cools linearly to zero).
+        iterations: force steps (the step length cools linearly); default 200, or 60 above
+            ``exact_max`` nodes.
         exact_max: above this many nodes, repulsion is estimated from ``sample`` random nodes.
         sample: nodes used to estimate repulsion on large graphs.
 
@@ -41,43 +49,47 @@ def force_layout(H: nx.Graph, *, seed: int = 0, iterations: int = 50, exact_max:
         return {}
     if n == 1:
         return {nodes[0]: (0.0, 0.0)}
+    if iterations is None:
+        iterations = 200 if n <= exact_max else 60
     rng = np.random.default_rng(seed)
     idx = {v: i for i, v in enumerate(nodes)}
-    pos = rng.random((n, 2))
-    edges = [(idx[u], idx[v], 1.0 + math.log(max(float(d.get("weight", 1.0)), 1.0)))
-             for u, v, d in H.edges(data=True) if u != v]
+    pos = rng.random((n, 2)) * 2.0 - 1.0
+    edges = [(idx[u], idx[v], float(d.get("weight", 1.0))) for u, v, d in H.edges(data=True) if u != v]
     ei = np.array([e[0] for e in edges], dtype=int)
     ej = np.array([e[1] for e in edges], dtype=int)
     ew = np.array([e[2] for e in edges], dtype=float)
-    k = math.sqrt(1.0 / n)
-    t = 0.1
+    mass = np.bincount(np.concatenate([ei, ej]), minlength=n) + 1.0  # degree + 1
     for step in range(iterations):
         if n <= exact_max:
-            others, scale = pos, 1.0
+            others, m_o, scale = pos, mass, 1.0
         else:
-            others, scale = pos[rng.choice(n, size=sample, replace=False)], n / sample
-        # sum_j k^2 (p_i - o_j) / |p_i - o_j|^2, written as matrix products (BLAS) for speed
+            pick = rng.choice(n, size=sample, replace=False)
+            others, m_o, scale = pos[pick], mass[pick], n / sample
+        # sum_j m_i m_j (p_i - o_j) / |p_i - o_j|^2, written as matrix products (BLAS) for speed
         sq_p, sq_o = (pos ** 2).sum(axis=1), (others ** 2).sum(axis=1)
-        inv = k * k / np.maximum(sq_p[:, None] + sq_o[None, :] - 2.0 * pos @ others.T, 1e-6)
-        disp = (pos * inv.sum(axis=1)[:, None] - inv @ others) * scale
+        inv = m_o[None, :] / np.maximum(sq_p[:, None] + sq_o[None, :] - 2.0 * pos @ others.T, 1e-4)
+        disp = (pos * inv.sum(axis=1)[:, None] - inv @ others) * (_REPULSION * scale * mass[:, None])
         if len(edges):
             d = pos[ei] - pos[ej]
             dist = np.sqrt(np.maximum((d ** 2).sum(axis=1), 1e-12))
-            f = d * (dist * ew / k)[:, None]
+            f = d * (np.log1p(dist) / dist * ew)[:, None]
             np.add.at(disp, ei, -f)
             np.add.at(disp, ej, f)
-        disp -= (pos - pos.mean(axis=0)) * (0.1 * n * k)
+        centred = pos - pos.mean(axis=0)
+        disp -= centred / np.maximum(np.sqrt((centred ** 2).sum(axis=1)), 1e-9)[:, None] * (_GRAVITY * mass[:, None])
         length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 1e-9)
+        t = 0.1 * (1.0 - step / iterations) + 0.002
         pos += disp * (np.minimum(length, t) / length)[:, None]
-        t = 0.1 * (1.0 - (step + 1) / iterations) + 1e-4
     pos -= pos.mean(axis=0)
     span = float(np.abs(pos).max()) or 1.0
     pos /= span
     return {v: (float(pos[i, 0]), float(pos[i, 1])) for v, i in idx.items()}
 
 
-def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
-    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+def _centre(points: list[tuple[float, float]], weights: list[float] | None = None) -> tuple[float, float]:
+    w = weights or [1.0] * len(points)
+    total = sum(w)
+    return (sum(p[0] * k for p, k in zip(points, w)) / total, sum(p[1] * k for p, k in zip(points, w)) / total)
 
 
 def add_layout(G: nx.MultiDiGraph, *, seed: int = 0) -> None:
@@ -92,23 +104,26 @@ def add_layout(G: nx.MultiDiGraph, *, seed: int = 0) -> None:
         a, d = rng.random() * 2 * math.pi, r * math.sqrt(rng.random())
         return (p[0] + d * math.cos(a), p[1] + d * math.sin(a))
 
-    def place_near(kind: str, neighbours, r: float) -> None:
+    def place_near(kind: str, neighbours, r: float, weight=lambda m: 1.0) -> None:
         for n in sorted(x for x in G if label[x] == kind and x not in pos):
-            near = [pos[m] for m in neighbours(n) if m in pos]
+            near = [m for m in neighbours(n) if m in pos]
             if near:
-                pos[n] = jitter(_centre(near), r)
+                pos[n] = jitter(_centre([pos[m] for m in near], [weight(m) for m in near]), r)
 
-    place_near("Paper", lambda n: (v for v in G.successors(n) if label[v] == "Concept"), 0.05)
-    place_near("Concept", lambda n: (u for u in G.predecessors(n) if label[u] == "Paper"), 0.03)
+    def ring(nodes: list, r: float) -> None:
+        for i, n in enumerate(nodes):
+            a = 2 * math.pi * i / len(nodes)
+            pos[n] = (r * math.cos(a), r * math.sin(a))
+
+    concepts_of_paper = lambda n: (v for v in G.successors(n) if label[v] == "Concept")  # noqa: E731
+    papers_of_concept = lambda n: (u for u in G.predecessors(n) if label[u] == "Paper")  # noqa: E731
+    place_near("Paper", concepts_of_paper, 0.02,
+               weight=lambda m: 1.0 / max(int(G.nodes[m].get("paper_count") or 0), 1))
+    place_near("Concept", papers_of_concept, 0.08)
+    # Papers sharing no laid-out concept go on a ring, their concepts in a small cloud by them.
+    ring(sorted(x for x in G if label[x] == "Paper" and x not in pos), 1.15)
+    place_near("Concept", papers_of_concept, 0.04)
     place_near("Result", G.predecessors, 0.02)
-    rest = sorted(x for x in G if x not in pos)
-    for i, n in enumerate(rest):
-        a = 2 * math.pi * i / len(rest)
-        pos[n] = (1.2 * math.cos(a), 1.2 * math.sin(a))
-    # Second pass: concepts and results whose papers only got a ring position just now.
-    for n in rest:
-        if label[n] == "Result":
-            near = [pos[m] for m in G.predecessors(n)]
-            pos[n] = jitter(_centre(near), 0.02) if near else pos[n]
+    ring(sorted(x for x in G if x not in pos), 1.3)
     for n, (x, y) in pos.items():
         G.nodes[n]["viz"] = {"position": {"x": round(x * SCALE, 3), "y": round(y * SCALE, 3)}}

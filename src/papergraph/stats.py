@@ -114,6 +114,7 @@ def write_plots(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, top: int = 10,
         ConfigError: matplotlib is not installed.
     """
     from .export.gexf import TYPE_COLORS
+    from .view.html import COMMUNITY_COLORS
 
     plt = _pyplot()
     out = Path(outdir)
@@ -155,7 +156,8 @@ def write_plots(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, top: int = 10,
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     comms = s.communities
-    ax.barh([f"{c['id']}: {c['label']}"[:60] for c in comms][::-1], [c["size"] for c in comms][::-1])
+    ax.barh([f"{c['id']}: {c['label']}"[:60] for c in comms][::-1], [c["size"] for c in comms][::-1],
+            color=[COMMUNITY_COLORS[c["id"] % len(COMMUNITY_COLORS)] for c in comms][::-1])  # as in the map
     ax.set_title(f"Largest communities (of {s.n_communities})")
     ax.set_xlabel("concepts")
     paths.append(_save(fig, out / "communities.png", plt))

@@ -4,8 +4,8 @@ Paper dates come from the readers as ``"YYYY-MM-DD"`` (Atom, JSON, CSV, daily he
 year) or ``"--MM-DD"`` (daily-listing headers such as "May 20", which give no year; ISO 8601's
 year-less form). :func:`parse_date` also accepts an ISO date-time, ``YYYY/MM/DD``, ``YYYY-MM``,
 and "20 May 2024"/"May 20, 2024". Year-less dates are kept year-less in trends (they sort by month
-and day; ``by="year"`` cannot place them); where a full date is required (GEXF ``start``) they
-get the placeholder year :data:`UNDATED_YEAR`.
+and day; ``by="year"`` cannot place them). Where a full date is required (GEXF ``start``) a
+year-less date has none unless the caller names a year for it (:func:`full_date`).
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ import networkx as nx
 from .errors import ConfigError
 from .graph import papers_of
 
-__all__ = ["parse_date", "full_date", "period_of", "concept_counts", "trends", "Trend", "TrendReport",
-           "UNDATED_YEAR", "PERIODS"]
+__all__ = ["parse_date", "full_date", "period_of", "concept_counts", "trends", "format_trends", "Trend",
+           "TrendReport", "UNDATED_YEAR", "PERIODS"]
 
-#: Year given to year-less dates ("--05-20") where a full date is required; a leap year, so that
-#: "--02-29" stays valid.
+#: Leap year used to check that a year-less date ("--02-29") exists.
 UNDATED_YEAR = 2000
 PERIODS = ("day", "month", "year")
 
@@ -58,13 +57,25 @@ def parse_date(value: str | None) -> tuple[int | None, int, int] | None:
     return (year, month, day)
 
 
-def full_date(value: str | None, *, undated_year: int = UNDATED_YEAR) -> str | None:
-    """``"YYYY-MM-DD"`` for a paper date (year-less dates get ``undated_year``), or None."""
+def full_date(value: str | None, *, undated_year: int | None = None) -> str | None:
+    """``"YYYY-MM-DD"`` for a paper date, or None.
+
+    Year-less dates ("--05-20") get ``undated_year``, or None when it is not given (or would
+    make an invalid date, as 29 February of a common year).
+    """
     p = parse_date(value)
     if p is None:
         return None
     year, month, day = p
-    return f"{year or undated_year:04d}-{month:02d}-{day:02d}"
+    if year is None:
+        if undated_year is None:
+            return None
+        try:
+            dt.date(undated_year, month, day)
+        except ValueError:
+            return None
+        year = undated_year
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def period_of(value: str | None, *, by: str = "day") -> str | None:

@@ -23,7 +23,8 @@ __all__ = ["DaskBackend"]
 
 # Largest partition; small enough that a lost worker costs little and progress is smooth.
 MAX_PARTITION = 500
-# How long to wait for a remote scheduler and its first worker.
+# How long to wait for a remote scheduler and its first worker (seconds; env
+# PAPERGRAPH_DASK_CONNECT_TIMEOUT overrides it).
 CONNECT_TIMEOUT = 30
 
 
@@ -54,8 +55,9 @@ class DaskBackend:
         self.cluster = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
-                self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+                wait = float(os.environ.get("PAPERGRAPH_DASK_CONNECT_TIMEOUT") or CONNECT_TIMEOUT)
+                self.client = Client(scheduler, timeout=f"{wait}s")
+                self.client.wait_for_workers(1, timeout=wait)
             except (OSError, TimeoutError, ValueError) as e:
                 raise ConfigError(f"cannot use Dask scheduler {scheduler}: {e}") from None
         else:

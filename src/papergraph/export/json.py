@@ -14,10 +14,20 @@ __all__ = ["write_graph_json", "read_graph_json"]
 
 
 def write_graph_json(G: nx.MultiDiGraph, path: str | os.PathLike) -> None:
-    """Write ``G`` as node-link JSON, atomically."""
-    data = nx.node_link_data(G, edges="edges")
+    """Write ``G`` as node-link JSON (``networkx.node_link_data(G, edges="edges")``), atomically.
+
+    Streamed a node or edge at a time: the whole document is never held as one object or string.
+    """
+    enc = json.JSONEncoder(ensure_ascii=False).encode
     with atomic_open(path) as fh:
-        json.dump(data, fh, ensure_ascii=False)
+        fh.write(f'{{"directed": {enc(G.is_directed())}, "multigraph": {enc(G.is_multigraph())}, '
+                 f'"graph": {enc(G.graph)}, "nodes": [')
+        for i, n in enumerate(G):
+            fh.write((", " if i else "") + enc({**G.nodes[n], "id": n}))
+        fh.write('], "edges": [')
+        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+            fh.write((", " if i else "") + enc({**d, "source": u, "target": v, "key": k}))
+        fh.write("]}")
 
 
 def read_graph_json(path: str | os.PathLike) -> nx.MultiDiGraph:

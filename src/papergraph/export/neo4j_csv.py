@@ -96,8 +96,9 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
         fh.write("#!/bin/sh\n# Bulk-import this directory into an empty Neo4j 5 database (stop the server first;\n"
                  f"# --overwrite-destination replaces database {database!r}). Then start the server and run\n"
                  "# cypher/schema.cypher (constraints and indexes), e.g. with `papergraph load --schema-only`.\n"
+                 "# NEO4J_ADMIN names the neo4j-admin to run [default: neo4j-admin on PATH].\n"
                  'set -e\ncd "$(dirname "$0")"\n'
-                 f"neo4j-admin {command}\n")
+                 f"${{NEO4J_ADMIN:-neo4j-admin}} {command}\n")
     files.command.chmod(0o755)
     return files
 

@@ -26,7 +26,8 @@ def parse_csv(lines: Iterable[Line], *, delimiter: str = ",") -> Iterator[Raw | 
         for line in lines:
             if line.error:
                 problems[line.no] = line.error
-            yield line.text + "\n"
+            # a dropped line stands in as its quote parity, so a quoted field it was part of still ends
+            yield (line.text or '"' * (line.quotes % 2)) + "\n"
 
     reader = csv.reader(feed(), delimiter=delimiter)
     header: list[str] | None = None

@@ -16,6 +16,7 @@ from .source import Bad, Line, Raw, sniff_encoding, too_long
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # an undecodable byte, kept by "surrogateescape"
 
 
 def parse_jsonl(lines: Iterable[Line]) -> Iterator[Raw | Bad]:
@@ -36,7 +37,8 @@ def parse_json_document(stream: BinaryIO, *, max_record_bytes: int) -> Iterator[
     encoding, skip = sniff_encoding(data)
     body = data[skip:]
     try:
-        text = body.decode(encoding)
+        # UTF-8: a bad byte spoils only the record it is in (see _bad_byte); UTF-16/32: the file
+        text = body.decode(encoding, "surrogateescape" if encoding == "utf-8" else "strict")
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
         yield Bad(line, f"invalid {encoding.upper()} byte 0x{body[exc.start]:02X} (save the file as UTF-8)")
@@ -62,8 +64,12 @@ def parse_json_document(stream: BinaryIO, *, max_record_bytes: int) -> Iterator[
         except (ValueError, RecursionError) as exc:
             yield Bad(line, f"malformed JSON: {_reason(exc)}")
             return
-        if end - pos > max_record_bytes:
-            size = len(text[pos:end].encode("utf-8", "surrogatepass"))
+        bad_byte = _SURROGATE.search(text, pos, end)
+        if bad_byte:
+            byte = ord(bad_byte.group()) - 0xDC00
+            yield Bad(line, f"invalid UTF-8 byte 0x{byte:02X} (save the file as UTF-8)")
+        elif end - pos > max_record_bytes:
+            size = len(text[pos:end].encode("utf-8", "surrogateescape"))
             yield Bad(line, too_long(size, max_record_bytes, "record"))
         else:
             yield _record(value, None, line)

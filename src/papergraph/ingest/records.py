@@ -7,9 +7,10 @@ a non-blank string title and abstract (``abstract`` or ``summary``), optional ``
 
 from __future__ import annotations
 
+import hashlib
 import re
 
-from ..model import Paper, title_id
+from ..model import Paper, fold_title, title_id
 
 #: Field names accepted for the abstract, in order of preference.
 ABSTRACT_FIELDS = ("abstract", "summary")
@@ -76,7 +77,7 @@ def make_paper(fields: dict, source: str) -> Paper:
             break
     url = collapse(_text(fields, "url") or "") or None
     return Paper(
-        id=_paper_id(fields.get("id"), title),
+        id=_paper_id(fields.get("id"), title, abstract),
         title=title,
         abstract=abstract,
         date=date,
@@ -105,17 +106,26 @@ def _check_chars(value: str, name: str) -> None:
         raise BadRecord(f"field '{name}' contains the invalid character U+{ord(bad.group()):04X}")
 
 
-def _paper_id(value: object, title: str) -> str:
+def _paper_id(value: object, title: str, abstract: str) -> str:
     """The record's own id (arXiv ids without version) or the title-derived id."""
     if value is None or value == "":
-        return title_id(title)
+        return _derived_id(title, abstract)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise BadRecord(f"field 'id' must be a string or an integer, not {_kind(value)}")
     text = str(value).strip()
     if not text:
-        return title_id(title)
+        return _derived_id(title, abstract)
     _check_chars(text, "id")
     return normalize_arxiv_id(text) or text
+
+
+def _derived_id(title: str, abstract: str) -> str:
+    """``title_id(title)``; for a title with no letters or digits ("???", an emoji), which would
+    fold to the same id as every other such title, a hash of the title and abstract instead."""
+    if fold_title(title):
+        return title_id(title)
+    h = hashlib.sha1(f"{title}\x00{abstract}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"t-{h}"
 
 
 def _names(value: object, name: str, separator: re.Pattern) -> list[str]:

@@ -33,6 +33,7 @@ class Line:
     no: int
     text: str
     error: str | None = None
+    quotes: int = 0  # '"' characters in a dropped (too long) line, so CSV keeps its quoting state
 
 
 @dataclass(frozen=True)
@@ -144,24 +145,26 @@ def iter_lines(stream: BinaryIO, *, max_record_bytes: int) -> Iterator[Line]:
         if body.endswith(b"\r"):
             body = body[:-1]
         if not complete and len(chunk) == max_record_bytes + 2:
-            yield Line(no, "", too_long(len(chunk) + _drain(stream), max_record_bytes))
+            size, quotes = _drain(stream)
+            yield Line(no, "", too_long(len(chunk) + size, max_record_bytes), chunk.count(b'"') + quotes)
             continue
         if len(body) > max_record_bytes:
-            yield Line(no, "", too_long(len(body), max_record_bytes))
+            yield Line(no, "", too_long(len(body), max_record_bytes), body.count(b'"'))
             continue
         text = body.decode("utf-8", "surrogateescape")
         yield Line(no, text, text_error(text))
 
 
-def _drain(stream: BinaryIO) -> int:
-    """Skip to the end of the current line; the number of bytes skipped (terminator excluded)."""
-    total = 0
+def _drain(stream: BinaryIO) -> tuple[int, int]:
+    """Skip to the end of the current line; the bytes skipped (terminator excluded) and their '"'s."""
+    total = quotes = 0
     while True:
         chunk = stream.readline(_DRAIN)
+        quotes += chunk.count(b'"')
         if not chunk:
-            return total
+            return total, quotes
         if chunk.endswith(b"\n"):
-            return total + len(chunk.rstrip(b"\r\n"))
+            return total + len(chunk.rstrip(b"\r\n")), quotes
         total += len(chunk)
 
 
@@ -184,11 +187,12 @@ def _wide_lines(text: io.TextIOWrapper, encoding: str, max_record_bytes: int) ->
             if not chunk:
                 return
             if not chunk.endswith("\n") and len(chunk) == max_record_bytes + 2:
-                size = len(chunk)
+                size, quotes = len(chunk), chunk.count('"')
                 while chunk and not chunk.endswith("\n"):
                     chunk = text.readline(_DRAIN)
                     size += len(chunk.rstrip("\r\n"))
-                yield Line(no, "", too_long(size, max_record_bytes))
+                    quotes += chunk.count('"')
+                yield Line(no, "", too_long(size, max_record_bytes), quotes)
                 continue
         except UnicodeError as exc:
             yield Line(no, "", f"invalid {encoding.upper()} text ({exc.reason}); reading stopped here")
@@ -196,6 +200,6 @@ def _wide_lines(text: io.TextIOWrapper, encoding: str, max_record_bytes: int) ->
         body = chunk.rstrip("\n")
         body = body[:-1] if body.endswith("\r") else body
         if len(body) > max_record_bytes:
-            yield Line(no, "", too_long(len(body), max_record_bytes))
+            yield Line(no, "", too_long(len(body), max_record_bytes), body.count('"'))
             continue
         yield Line(no, body, text_error(body))

@@ -9,7 +9,9 @@ again completes it. MERGE on ids makes a second load of the same build change no
 from __future__ import annotations
 
 import contextlib
+import queue
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -18,7 +20,7 @@ import networkx as nx
 from ..errors import Neo4jError
 from . import queries
 from .library import Query, read_schema, to_plain
-from .rows import RelRows, graph_rows
+from .rows import NodeRows, RelRows, graph_rows
 
 __all__ = ["Neo4jSettings", "LoadStats", "connect", "load_graph", "apply_schema", "wipe", "db_counts", "run_query"]
 
@@ -104,8 +106,12 @@ def apply_schema(driver, database: str) -> int:
     return len(statements)
 
 
-def wipe(driver, database: str, *, batch_size: int = 10_000) -> int:
-    """Delete every Paper, Concept and Result node (and their relationships), in batches."""
+def wipe(driver, database: str, *, batch_size: int = 1000) -> int:
+    """Delete every Paper, Concept and Result node (and their relationships), in batches.
+
+    A batch of nodes takes all their relationships along (a concept may have thousands), so
+    batches stay small to fit the server's transaction memory.
+    """
     total = 0
     with driver.session(database=database) as session:
         while True:
@@ -126,9 +132,14 @@ def db_counts(driver, database: str) -> tuple[int, int]:
     return nodes, rels
 
 
-def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int = 1000,
-               wipe_first: bool = False, progress: Progress = None) -> LoadStats:
+def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int = 10_000,
+               wipe_first: bool = False, progress: Progress = None, workers: int = 2) -> LoadStats:
     """Load ``G`` into the database of ``settings``: idempotent and incremental.
+
+    Nodes are MERGEd on their id and relationships on (start, type, end), so a re-load, a load
+    retried after a failure, or two loads at once never duplicate anything. Batches run
+    ``workers`` at a time in two rounds (nodes, then relationships), the first complete before
+    the second.
 
     Args:
         G: a graph built by ``papergraph build`` (see :mod:`papergraph.graph` for the schema).
@@ -136,6 +147,7 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
         batch_size: rows per transaction.
         wipe_first: delete papergraph's nodes before loading.
         progress: ``click.progressbar``-like factory called as ``progress(length=, label=)``.
+        workers: write transactions in flight at once.
 
     Returns:
         What was sent and the database's counts afterwards.
@@ -144,8 +156,8 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
         InputError: the graph does not follow papergraph's schema (checked before connecting).
         Neo4jError: the server is unreachable, the password is wrong, or a batch failed.
     """
-    if batch_size < 1:
-        raise ValueError("batch_size must be >= 1")
+    if batch_size < 1 or workers < 1:
+        raise ValueError("batch_size and workers must be >= 1")
     nodes, rels = graph_rows(G)
     n_nodes, n_rels = sum(len(g.rows) for g in nodes), sum(len(g.rows) for g in rels)
     concept_ids = [r["id"] for g in nodes if g.label == "Concept" for r in g.rows]
@@ -157,11 +169,11 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
         bar = progress(length=n_nodes + n_rels, label="loading") if progress else contextlib.nullcontext()
         with bar as b, driver.session(database=settings.database) as session:
             update = b.update if b is not None else (lambda n: None)
-            for g in nodes:
-                _send(session, queries.merge_nodes(g.label), g.rows, batch_size, update, what=g.label)
-            for rg in rels:
-                _send(session, queries.merge_relationships(rg.type, rg.start_label, rg.end_label),
-                      rg.rows, batch_size, update, what=_describe(rg))
+            node_jobs = [_Batches(queries.merge_nodes(g.label), _node_rows(g), g.label) for g in nodes]
+            rel_jobs = [_Batches(queries.merge_relationships(rg.type, rg.start_label, rg.end_label),
+                                 rg.rows, _describe(rg)) for rg in rels]
+            for jobs in (node_jobs, rel_jobs):
+                _run_batches(driver, settings.database, jobs, batch_size, workers, update)
             for i in range(0, len(concept_ids), batch_size):
                 session.execute_write(_single, queries.RECOMPUTE_PAPER_COUNT, ids=concept_ids[i:i + batch_size])
         seconds = time.perf_counter() - t0
@@ -169,15 +181,58 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
     return LoadStats(n_nodes, n_rels, seconds, db_nodes, db_rels)
 
 
-def _send(session, query: str, rows: list[dict], batch_size: int, update, *, what: str) -> None:
-    """Send ``rows`` in batches, one write transaction each; check every row was merged."""
-    for i in range(0, len(rows), batch_size):
-        batch = rows[i:i + batch_size]
-        merged = session.execute_write(_single, query, rows=batch)
+@dataclass(frozen=True)
+class _Batches:
+    """Rows for one query, and what they are (for messages)."""
+
+    query: str
+    rows: list[dict]
+    what: str
+
+
+def _run_batches(driver, database: str, jobs: list[_Batches], batch_size: int, workers: int, update) -> None:
+    """Send every job's rows in batches, one write transaction each, ``workers`` at a time.
+
+    Each worker has its own session; ``update`` (the progress bar) runs in the calling thread.
+
+    Raises:
+        Neo4jError: a batch merged fewer rows than it had (an end node is missing).
+    """
+    batches = [(job, job.rows[i:i + batch_size]) for job in jobs for i in range(0, len(job.rows), batch_size)]
+    if not batches:
+        return
+    sessions: queue.SimpleQueue = queue.SimpleQueue()
+    opened = [driver.session(database=database) for _ in range(min(workers, len(batches)))]
+    for session in opened:
+        sessions.put(session)
+
+    def send(item: tuple[_Batches, list[dict]]) -> int:
+        job, batch = item
+        session = sessions.get()
+        try:
+            merged = session.execute_write(_single, job.query, rows=batch)
+        finally:
+            sessions.put(session)
         if merged != len(batch):
-            raise Neo4jError(f"{len(batch) - merged} of {len(batch)} {what} rows were not merged "
+            raise Neo4jError(f"{len(batch) - merged} of {len(batch)} {job.what} rows were not merged "
                              "(an end node is missing from the database)")
-        update(len(batch))
+        return len(batch)
+
+    pool = ThreadPoolExecutor(max_workers=len(opened), thread_name_prefix="papergraph-load")
+    try:
+        for n in pool.map(send, batches):
+            update(n)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for session in opened:
+            session.close()
+
+
+def _node_rows(g: NodeRows) -> list[dict]:
+    """Rows to MERGE; a concept's ``paper_count`` is left out (it is recounted from the database)."""
+    if g.label != "Concept":
+        return g.rows
+    return [{"id": r["id"], "props": {k: v for k, v in r["props"].items() if k != "paper_count"}} for r in g.rows]
 
 
 def _describe(rg: RelRows) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from ..model import NODE_LABELS
 from .rows import PAPER_LINK_TYPES, REL_TYPES
 
-__all__ = ["merge_nodes", "merge_relationships", "split_statements", "RECOMPUTE_PAPER_COUNT",
-           "DELETE_BATCH", "COUNT_NODES", "COUNT_RELATIONSHIPS", "AWAIT_INDEXES"]
+__all__ = ["merge_nodes", "merge_relationships", "split_statements",
+           "RECOMPUTE_PAPER_COUNT", "DELETE_BATCH", "COUNT_NODES", "COUNT_RELATIONSHIPS", "AWAIT_INDEXES"]
 
 
 def _label(label: str) -> str:
@@ -44,11 +44,13 @@ def merge_relationships(rtype: str, start_label: str, end_label: str) -> str:
 
 
 # paper_count is a property of the database, not of one build: recount after every load
-# so that an incremental load (new papers) counts the papers already there.
+# so that an incremental load (new papers) counts the papers already there. Only changed
+# counts are written, so a re-load writes nothing.
 RECOMPUTE_PAPER_COUNT = (
     "UNWIND $ids AS cid MATCH (c:Concept {id: cid}) "
     f"OPTIONAL MATCH (p:Paper)-[:{'|'.join(PAPER_LINK_TYPES)}]->(c) "
-    "WITH c, count(DISTINCT p) AS n SET c.paper_count = n RETURN count(c) AS updated"
+    "WITH c, count(DISTINCT p) AS n WHERE c.paper_count IS NULL OR c.paper_count <> n "
+    "SET c.paper_count = n RETURN count(c) AS updated"
 )
 
 # Delete papergraph's nodes only, a batch per transaction so a large graph fits in memory.

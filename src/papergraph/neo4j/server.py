@@ -16,6 +16,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import string
 import subprocess
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 from ..errors import ConfigError, Neo4jError
 
 __all__ = ["NEO4J_VERSION", "ServerOptions", "ServerStatus", "default_home", "fetch", "start", "stop",
-           "status", "admin"]
+           "status", "admin", "admin_command"]
 
 NEO4J_VERSION = "5.26.30"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -163,16 +164,29 @@ def _env(opts: ServerOptions) -> dict:
     return {**os.environ, "NEO4J_HOME": str(opts.instance.resolve()), "NEO4J_CONF": str((opts.instance / "conf").resolve())}
 
 
+def admin_command(opts: ServerOptions) -> tuple[list[str], dict]:
+    """The ``neo4j-admin`` command line (without arguments) and environment for the instance of ``opts``.
+
+    The local server has no ``bin/neo4j-admin`` script; this is what one would run (e.g. to run
+    an ``import.sh`` written by ``papergraph export neo4j-import`` against this instance).
+    """
+    lib = fetch(opts.home)
+    _write_conf(opts)
+    return [_java(), "-Xmx1g", *_JVM_FLAGS, "-cp", f"{lib}/*", ADMIN_TOOL], _env(opts)
+
+
 def admin(opts: ServerOptions, args: list[str], *, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run ``neo4j-admin ARGS`` against the instance of ``opts`` (e.g. ``database import full``).
+
+    It runs in the instance directory, so files it writes there (``import.report``) stay out of the
+    caller's working directory; pass absolute paths.
 
     Raises:
         Neo4jError: the command failed; the message has the last lines of its output.
     """
-    lib = fetch(opts.home)
-    _write_conf(opts)
-    cmd = [_java(), "-Xmx1g", *_JVM_FLAGS, "-cp", f"{lib}/*", ADMIN_TOOL, *args]
-    proc = subprocess.run(cmd, env=_env(opts), capture_output=True, text=True, timeout=timeout)
+    cmd, env = admin_command(opts)
+    proc = subprocess.run(cmd + list(args), env=env, capture_output=True, text=True, timeout=timeout,
+                          cwd=opts.instance if opts.instance.is_dir() else None)
     if proc.returncode != 0:
         lines = [ln.strip() for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip() and not ln.startswith("\t")]
         raise Neo4jError(f"neo4j-admin {' '.join(args[:2])} failed: {(lines or ['no output'])[0][:300]}")
@@ -214,6 +228,10 @@ def start(opts: ServerOptions, *, fresh: bool = False, timeout: float = 180) -> 
     if current.running:
         _wait_for_bolt(opts, None, timeout)
         return current
+    for port in (opts.bolt_port, opts.http_port):  # else Bolt might answer from someone else's server
+        if _in_use(port):
+            raise Neo4jError(f"127.0.0.1:{port} is in use by another process (not this instance, "
+                             f"{opts.instance}); choose other --bolt-port/--http-port")
     lib = fetch(opts.home)
     if fresh:
         for sub in ("data", "logs", "run"):
@@ -230,6 +248,12 @@ def start(opts: ServerOptions, *, fresh: bool = False, timeout: float = 180) -> 
     (opts.instance / "run" / _PID_FILE).write_text(f"{proc.pid}\n")
     _wait_for_bolt(opts, proc, timeout)
     return status(opts)
+
+
+def _in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _wait_for_bolt(opts: ServerOptions, proc: subprocess.Popen | None, timeout: float) -> None:
@@ -256,9 +280,9 @@ def _wait_for_bolt(opts: ServerOptions, proc: subprocess.Popen | None, timeout: 
 
 def _log_tail(opts: ServerOptions) -> str:
     """The log to read, with its last error line if there is one."""
-    for name in ("neo4j.log", "console.log"):
-        path = opts.instance / "logs" / name
-        with contextlib.suppress(OSError):
+    logs = [opts.instance / "logs" / name for name in ("console.log", "neo4j.log")]
+    for path in sorted((p for p in logs if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True):
+        with contextlib.suppress(OSError):  # the newest log has this start's error, not an old one
             errors = [ln for ln in path.read_text(errors="replace").splitlines() if "ERROR" in ln or "Exception" in ln]
             if errors:
                 return f"{path}: {errors[-1].strip()[:300]}"

@@ -8,10 +8,13 @@ form, the first one at the start of a word.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .shapes import is_acronym
+from .tokens import doc_text
 
 __all__ = ["Abbreviations", "find_long_form", "is_short_form", "find_definitions"]
 
@@ -59,9 +62,8 @@ def _trim_start(words: list, lo: int) -> int:
 def find_definitions(doc: Doc) -> list[tuple[int, int, int, int]]:
     """Acronym definitions in ``doc`` as token spans ``(short_start, short_end, long_start, long_end)``."""
     out = []
-    for tok in doc:
-        if tok.text != "(":
-            continue
+    opens = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings["("]).tolist()  # the "(" tokens
+    for tok in (doc[i] for i in opens):
         close = next((t.i for t in doc[tok.i + 1: tok.i + 14] if t.text == ")"), None)
         if close is None or close == tok.i + 1:
             continue
@@ -126,7 +128,7 @@ class Abbreviations:
             Doc.set_extension("pg_abbrevs", default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pg_abbrevs = find_definitions(doc) if "(" in doc.text else []
+        doc._.pg_abbrevs = find_definitions(doc) if "(" in doc_text(doc) else []
         return doc
 
 

@@ -9,85 +9,131 @@ Generic heads ("the ASTRO framework") keep only their name part.
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, fold, lexicon_for
 from .shapes import is_acronym, is_name_token, is_size, is_version, singular, word_groups
+from .tokens import TokenColumns
 
-__all__ = ["Candidates", "chunk_words", "classify_word", "new_candidate", "select_phrase"]
+__all__ = ["Candidates", "Word", "chunk_words", "classify_word", "new_candidate", "select_phrase"]
 
 _STOP_POS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "PART", "PUNCT", "SYM", "INTJ", "X", "SPACE"}
 _QTY = re.compile(r"^[~<>≈]?\d+(?:[.,]\d+)*(?:[BMKTbmkt]|[xX×]|GB|MB|TB|ms|s|h|k|K)?\+?%?$")
 _ADJ_SUFFIX = frozenset(
     "like based driven guided friendly formatted assisted generated style level specific free aware "
     "augmented enhanced powered centric oriented inspired derived scale agnostic dependent intensive "
-    "efficient heavy only native ready compatible constrained conditioned grounded informed equipped".split()
+    "efficient heavy only native ready compatible constrained conditioned grounded informed equipped trained tuned "
+    "finetuned supervised generated".split()
 )
+# Not names: citation keys ("smith2023scaling"), assignments ("k=1"), counts glued to a word ("1000times").
+# ... number formats ("W4A8", "float32", "bf16"), maths ("k^2", "O(n)"), document parts ("Fig", "1a").
+_NOT_NAME = re.compile(r"^(?:[a-z]+\d{4}[a-z]+|\S*=\S*|\d+(?:\.\d+)?[a-z]{4,}|[WwAa]\d+[AaKk]\d+|"
+                       r"(?:float|int|uint|fp|bf|tf)\d+|[a-z]\^\S*|\S*[{}]\S*|[A-Z]?\(.*|\d+[a-z]|"
+                       r"Fig\.?|Figs?|Eq\.?|Eqs?|Sec\.?|Tab\.?)$")
+# Capitalised words joined by a lowercase connector: "Think-and-Execute", "Knowledge-to-Action".
+_CONNECTED_NAME = re.compile(r"^[A-Z][A-Za-z]*(?:-(?:and|or|to|of|then|as|for|in|on|by|with)-[A-Z][A-Za-z]*)+$")
 _AFFIX_BASED = ("-based", "-driven", "-guided", "-powered", "-augmented", "-enhanced", "-aware")
 
 
-def new_candidate(doc: Doc, start: int, end: int, *, rule: str, conf: float, types: dict | None = None,
-                  name: bool = False) -> dict:
-    """A plain, picklable candidate record for tokens ``doc[start:end]``."""
-    span = doc[start:end]
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+class Word(NamedTuple):
+    """A word group: tokens ``start:end`` glued without whitespace, and their text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def new_candidate(toks: TokenColumns, start: int, end: int, *, rule: str, conf: float,
+                  types: dict | None = None, name: bool = False) -> dict:
+    """A plain, picklable candidate record for tokens ``doc[start:end]`` (a trailing "'s" dropped)."""
+    while end - start > 1 and toks.text[end - 1] in _POSSESSIVE:
+        end -= 1
+    s, e = toks.idx[start], toks.idx[end - 1] + len(toks.text[end - 1])
     return {
-        "s": span.start_char, "e": span.end_char, "text": span.text, "ts": start, "te": end,
-        "head": doc[end - 1].lemma_.lower(), "rules": [rule], "conf": conf,
+        "s": s, "e": e, "text": toks.doc_text[s:e], "ts": start, "te": end,
+        "head": toks.lemma[end - 1], "rules": [rule], "conf": conf,
         "types": dict(types or {}), "roles": {}, "name": name,
-        "plural": doc[end - 1].tag_ in ("NNS", "NNPS") and not name,
+        "plural": toks.tag[end - 1] in ("NNS", "NNPS") and not name,
     }
 
 
-def classify_word(group, lex: Lexicon, *, first_in_sent: bool = False) -> str:
+def classify_word(toks: TokenColumns, word: Word, lex: Lexicon, *, first_in_sent: bool = False) -> str:
     """Class of a word group for the chunker: N(ame), N(oun), A(djective), E(valuative), D(igit) or B(reak)."""
-    text = "".join(t.text_with_ws for t in group).strip()
-    last = group[-1]
+    start, end, text = word
+    text = text.strip()
+    n, last = end - start, end - 1
+    pos, tag = toks.pos[last], toks.tag[last]
     low = text.lower()
-    if len(group) == 1 and (last.pos_ in _STOP_POS or last.tag_ == "POS"):
-        return "E" if low in lex.evaluative and last.pos_ in ("DET", "PRON") else "B"
+    if n == 1 and pos == "ADV" and low.endswith("ly") and last + 1 < len(toks) and (
+            toks.pos[last + 1] == "ADJ" or toks.tag[last + 1] == "VBN"):
+        return "A"  # "analytically tractable", "partially observable"
+    if n == 1 and (pos in _STOP_POS or tag == "POS"):
+        return "E" if low in lex.evaluative and pos in ("DET", "PRON") else "B"
     if low in lex.evaluative:
         return "E"
-    if "://" in text or low.startswith(("www.", "github.com")):
+    not_name, connected, quantity, number = _shape(text)
+    if not_name:
         return "B"
-    if len(group) > 2 and group[-2].text == "-" and last.lower_ in _ADJ_SUFFIX:
-        return "A"
-    if any(is_name_token(t.text) for t in group):
+    if connected:
         return "M"
-    if _QTY.match(text) or len(group) == 1 and (is_version(text) or is_size(text) or last.like_num):
+    if text[:1].isupper() and (lex.gazetteer_type(text) in ("Model", "Benchmark") or (
+            n > 2 and toks.text[start + 1] == "-" and lex.gazetteer_type(toks.text[start]) == "Model")):
+        return "M"  # a known name, or a known model family with a suffix ("Phi-reasoning")
+    if n > 2 and toks.text[last - 1] == "-" and toks.lower[last] in _ADJ_SUFFIX:
+        return "A"
+    if is_name_token(toks.text[start]) if n == 1 else any(map(is_name_token, toks.text[start:end])):
+        return "M"
+    if quantity or n == 1 and (number or toks.like_num[last]):
         return "D"
-    if last.like_url or last.like_email:
+    if toks.like_url[last] or toks.like_email[last]:
         return "B"
-    if last.pos_ == "PROPN" and not first_in_sent and text[:1].isupper():
+    if pos == "PROPN" and not first_in_sent and text[:1].isupper():
         return "M"
-    if last.pos_ in ("NOUN", "PROPN"):
+    if pos in ("NOUN", "PROPN"):
         return "N"
-    if last.pos_ == "VERB" and any(c.dep_ == "dobj" for c in last.children):
+    if pos == "VERB" and toks.has_dobj[last]:
         return "B"
-    if last.pos_ == "VERB" and last.tag_ in ("VBG", "VBN") and (
-        low in lex.standalone or last.lemma_.lower() in lex.standalone or _is_head(low, lex)
-    ) and last.dep_ not in ("ROOT", "acl", "advcl", "xcomp", "pcomp", "relcl"):
-        return "N" if last.tag_ == "VBG" or "-" in text else "A"
-    if last.pos_ in ("ADJ", "NUM") or (last.pos_ == "VERB" and last.tag_ == "VBN" and last.dep_ == "amod"):
+    if pos == "VERB" and tag in ("VBG", "VBN") and (
+        low in lex.standalone or toks.lemma[last] in lex.standalone or _is_head(low, lex)
+    ) and toks.dep[last] not in ("ROOT", "acl", "advcl", "xcomp", "pcomp", "relcl"):
+        return "N" if tag == "VBG" or "-" in text else "A"
+    if pos in ("ADJ", "NUM") or (pos == "VERB" and tag == "VBN" and toks.dep[last] == "amod"):
         return "A"
-    if "-" in text and last.pos_ in ("VERB", "ADJ", "NOUN"):
+    if "-" in text and pos in ("VERB", "ADJ", "NOUN"):
         return "A"
     return "B"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _shape(text: str) -> tuple[bool, bool, bool, bool]:
+    """What a word's text alone says: (not a name: a URL, citation key, number format ...;
+    a connected name; a quantity; a version or size)."""
+    not_name = "://" in text or text.lower().startswith(("www.", "github.com")) or bool(_NOT_NAME.match(text))
+    return not_name, bool(_CONNECTED_NAME.match(text)), bool(_QTY.match(text)), is_version(text) or is_size(text)
 
 
 def _is_head(low: str, lex: Lexicon) -> bool:
     return any(low in words or singular(low) in words for words in lex.heads.values())
 
 
-def chunk_words(doc: Doc, lex: Lexicon) -> list[list[tuple[str, list]]]:
+def chunk_words(toks: TokenColumns, lex: Lexicon) -> list[list[tuple[str, Word]]]:
     """Maximal runs of (class, word group) that may form a phrase, per sentence."""
-    runs: list[list[tuple[str, list]]] = []
-    for sent in doc.sents:
-        cur: list[tuple[str, list]] = []
-        for k, g in enumerate(word_groups(sent)):
-            c = classify_word(g, lex, first_in_sent=k == 0)
+    runs: list[list[tuple[str, Word]]] = []
+    for start, end in toks.sents:
+        cur: list[tuple[str, Word]] = []
+        groups = word_groups(toks.text[start:end], toks.tag[start:end], toks.ws[start:end])
+        for k, (a, b) in enumerate(groups):
+            a, b = start + a, start + b
+            g = Word(a, b, toks.text[a] if b - a == 1 else "".join(toks.text[a:b]))
+            c = classify_word(toks, g, lex, first_in_sent=k == 0)
             if c == "B":
                 if cur:
                     runs.append(cur)
@@ -102,22 +148,29 @@ def chunk_words(doc: Doc, lex: Lexicon) -> list[list[tuple[str, list]]]:
     return runs
 
 
-def _phrase_text(words) -> str:
-    return "".join(t.text_with_ws for _, g in words for t in g).strip()
+def _phrase_text(toks: TokenColumns, words) -> str:
+    """The text of consecutive words (``"".join`` of their tokens' text with whitespace, stripped)."""
+    return toks.span_text(words[0][1].start, words[-1][1].end).strip()
 
 
 _CLASS_WORDS = {
     "benchmark": "Benchmark", "dataset": "Benchmark", "corpus": "Benchmark", "suite": "Benchmark",
-    "model": "Model", "llm": "Model", "network": "Model", "checkpoint": "Model",
+    "model": "Model", "llm": "Model", "network": "Model", "checkpoint": "Model", "family": "Model",
+    "series": "Model",
     "framework": "Method", "method": "Method", "approach": "Method", "algorithm": "Method",
     "technique": "Method", "system": "Method", "architecture": "Method", "strategy": "Method",
     "pipeline": "Method", "library": "Method", "toolkit": "Method", "paradigm": "Method",
     "metric": "Metric", "score": "Metric",
 }
+# Heads after hardware names ("A100 GPUs", "TPU v4 hours"): not concepts (GUIDELINES: hardware excluded).
+_HARDWARE = {"gpu", "gpus", "tpu", "tpus", "cpu", "cpus", "npu", "hour", "hours", "accelerator", "chip", "card"}
+_DOC_PARTS = {"Part", "Section", "Figure", "Fig", "Table", "Appendix", "Equation", "Eq", "Chapter", "Algorithm",
+              "Theorem", "Lemma", "Definition", "Step", "Stage", "Phase", "Round", "Level", "Exp"}
+_MODEL_HEADS = {"model", "llm", "lm", "network", "checkpoint", "vlm", "mllm", "lrm", "slm"}
 _TASK_CONTAINERS = {"benchmark", "task", "dataset", "problem", "domain", "setting", "challenge", "question"}
 
 
-def select_phrase(words: list[tuple[str, list]], lex: Lexicon) -> dict | None:
+def select_phrase(toks: TokenColumns, words: list[tuple[str, Word]], lex: Lexicon) -> dict | None:
     """Decide whether a run of classified words is a concept, and which part of it.
 
     Returns:
@@ -131,18 +184,27 @@ def select_phrase(words: list[tuple[str, list]], lex: Lexicon) -> dict | None:
         j -= 1
     if i >= j:
         return None
+    while i > 0 and words[i - 1][0] == "D" and _capitalised_run(words[i - 1:j]):
+        i -= 1  # "Zero Query Template": a number word inside a Title Cased name
     kinds = [k for k, _ in words[i:j]]
     if kinds[-1] == "M" or (kinds[-1] == "D" and "M" in kinds):
         # a name at the end: drop leading adjectives ("calibrated PRMs" -> "PRMs")
-        while kinds[0] == "A":
+        # ... but not a capitalised one before capitalised words ("Large Language Models")
+        while kinds[0] == "A" and not _capitalised_run(words[i:j]):
             i, kinds = i + 1, kinds[1:]
-    text = _phrase_text(words[i:j])
+    text = _phrase_text(toks, words[i:j])
     gaz = lex.gazetteer_type(text)
     if gaz:
         return {"i": i, "j": j, "rule": "gazetteer", "conf": 0.9, "types": {gaz: 2.0}}
-    head_word = "".join(t.text for t in words[j - 1][1])
-    head = words[j - 1][1][-1].lemma_.lower() if len(words[j - 1][1]) == 1 else head_word.lower()
+    last = words[j - 1][1]
+    head_word = last.text
+    head = toks.lemma[last.start] if last.end - last.start == 1 else head_word.lower()
     head_s = singular(head)
+    if head_s in _HARDWARE or head in _HARDWARE:
+        return None  # "A100 GPUs", "GPU hours"
+    if words[i][1].text in _DOC_PARTS and all(
+            k == "D" for k in kinds[1:]):
+        return None  # "Section 6", "Part 3", "Table 2"
     if j - i == 1:
         if kinds[0] == "M":
             return {"i": i, "j": j, "rule": "name", "conf": 0.7, "types": {}}
@@ -152,31 +214,46 @@ def select_phrase(words: list[tuple[str, list]], lex: Lexicon) -> dict | None:
         return None
     if "M" in kinds and all(k in ("M", "D") for k in kinds):
         return {"i": i, "j": j, "rule": "name", "conf": 0.7, "types": {}}
+    if j - i == 2 and head_s in _MODEL_HEADS and words[i][1].text.lower() in lex.role_modifiers:
+        return None  # "the teacher model", "a base LLM": a role in the study, not a concept
     cls = _CLASS_WORDS.get(head_s)
-    if cls and all(k in ("M", "D") for k in kinds[:-1]) and "M" in kinds:
+    named_class = cls and any(is_name_token(t) or lex.gazetteer_type(t)
+                              for t in toks.text[words[i][1].start:words[j - 2][1].end])
+    if cls and named_class and all(k in ("M", "D") for k in kinds[:-1]) and "M" in kinds:
         # "the GSM8K benchmark", "the o1 model": the name, typed by the class word
         return {"i": i, "j": j - 1, "rule": "name+class", "conf": 0.75, "types": {cls: 2.0}}
     if head_s in _TASK_CONTAINERS and kinds[-2] != "M":
-        inner = select_phrase(words[i:j - 1], lex)
+        inner = select_phrase(toks, words[i:j - 1], lex)
         if inner and (inner["types"].get("Task") or inner["rule"] == "standalone"):
             inner.update(i=inner["i"] + i, j=inner["j"] + i, rule="task-container", types={"Task": 1.5})
             return inner
     types = {t: 1.0 for t in lex.head_types(head) + lex.head_types(head_s)}
     if (head in lex.generic_heads or head_s in lex.generic_heads) and not types:
-        inner = select_phrase(words[i:j - 1], lex)
+        inner = select_phrase(toks, words[i:j - 1], lex)
         if inner and inner["rule"] != "phrase":
             inner.update(i=inner["i"] + i, j=inner["j"] + i, rule="backoff", conf=inner["conf"] - 0.1)
             return inner
         return None
     if types:
         weak = head_s in lex.weak_heads or head in lex.weak_heads or words[i][0] == "M" and is_acronym(
-            words[i][1][-1].text)
+            toks.text[words[i][1].end - 1])
+        if weak and (head_s in lex.generic_heads or head in lex.generic_heads) and j - i > 2:
+            # "a Teacher-Guided compression strategy": as strong as its own concept "... compression"
+            inner = select_phrase(toks, words[i:j - 1], lex)
+            if inner and inner["rule"] in ("head", "name", "gazetteer") and inner["i"] == 0:
+                weak = False
         return {"i": i, "j": j, "rule": "weak-head" if weak else "head", "conf": 0.4 if weak else 0.5,
                 "types": types}
     return {"i": i, "j": j, "rule": "phrase", "conf": 0.35, "types": {}}
 
 
-def _name_parts(words, lex):
+def _capitalised_run(words) -> bool:
+    """True when every word starts with a capital and none is an acronym: a Title Cased name."""
+    texts = [w.text for _, w in words]
+    return len(texts) > 1 and all(w[:1].isupper() and not is_acronym(w) for w in texts)
+
+
+def _name_parts(toks: TokenColumns, words):
     """Maximal runs of name words (with versions/sizes) inside a phrase: "the GSM8K benchmark" -> GSM8K."""
     out, k = [], 0
     while k < len(words):
@@ -184,9 +261,9 @@ def _name_parts(words, lex):
             m = k + 1
             while m < len(words) and words[m][0] in ("M", "D"):
                 m += 1
-            toks = [t.text for _, g in words[k:m] for t in g]
-            head = words[-1][1][-1].lemma_.lower()
-            if any(is_name_token(t) and not is_acronym(t) for t in toks) or head in _CLASS_WORDS:
+            texts = toks.text[words[k][1].start:words[m - 1][1].end]
+            head = toks.lemma[words[-1][1].end - 1]
+            if any(is_name_token(t) and not is_acronym(t) for t in texts) or head in _CLASS_WORDS:
                 out.append((k, m))
             k = m
         else:
@@ -203,6 +280,8 @@ class Candidates:
         self.name_parts = name_parts
         if not Doc.has_extension("pg_candidates"):
             Doc.set_extension("pg_candidates", default=None)
+        if not Doc.has_extension("pg_text"):
+            Doc.set_extension("pg_text", default=None)  # see tokens.doc_text
 
     @property
     def lex(self) -> Lexicon:
@@ -210,45 +289,135 @@ class Candidates:
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lex
+        toks = TokenColumns(doc)
+        doc._.pg_text = toks.doc_text
         cands: list[dict] = []
-        for run in chunk_words(doc, lex):
-            for seg in _split_possessive(run):
-                cands.extend(self._from_run(doc, seg, lex))
-        doc._.pg_candidates = cands
+        for run in chunk_words(toks, lex):
+            for seg in _split_possessive(toks, run):
+                cands.extend(self._from_run(toks, seg, lex))
+        doc._.pg_candidates = _add_phrase_names(toks, cands, lex)
         return doc
 
-    def _from_run(self, doc, words, lex) -> list[dict]:
+    def _from_run(self, toks: TokenColumns, words, lex) -> list[dict]:
+        if len(words) > _MAX_PHRASE_WORDS:
+            return _names_in_long_run(toks, words, lex)
         out = []
-        sel = select_phrase(words, lex)
+        sel = select_phrase(toks, words, lex)
         whole = None
         if sel:
             i, j, rule, conf, types = sel["i"], sel["j"], sel["rule"], sel["conf"], sel["types"]
-            start, end = words[i][1][0].i, words[j - 1][1][-1].i + 1
+            start, end = words[i][1].start, words[j - 1][1].end
             whole = (start, end)
-            out.append(new_candidate(doc, start, end, rule=rule, conf=conf, types=types,
+            out.append(new_candidate(toks, start, end, rule=rule, conf=conf, types=types,
                                      name=rule == "name"))
             head = fold(out[-1]["text"])
             if head in lex.never:
                 out.pop()
-        if self.name_parts:
-            for a, b in _name_parts(words, lex):
-                start, end = words[a][1][0].i, words[b - 1][1][-1].i + 1
-                if (start, end) == whole or doc[start:end].text.endswith(_AFFIX_BASED):
+        rest_head = toks.lemma[words[-1][1].end - 1]
+        if self.name_parts and rest_head not in _HARDWARE:
+            for a, b in _name_parts(toks, words):
+                start, end = words[a][1].start, words[b - 1][1].end
+                if (start, end) == whole or toks.span_text(start, end).endswith(_AFFIX_BASED):
                     continue
-                rest_head = words[-1][1][-1].lemma_.lower()
                 types = {t: 1.0 for t in lex.head_types(rest_head) if t in ("Benchmark", "Model")}
-                c = new_candidate(doc, start, end, rule="name-part", conf=0.5, types=types, name=True)
+                c = new_candidate(toks, start, end, rule="name-part", conf=0.5, types=types, name=True)
                 c["text"] = c["text"].removesuffix("-based")
                 out.append(c)
         return [c for c in out if fold(c["text"]) not in lex.never and fold(c["text"])]
 
 
-def _split_possessive(run):
+_FUNCTION = {"of", "in", "a", "an", "the", "for", "as", "to", "from", "with", "on"}
+
+
+@functools.lru_cache(maxsize=8)
+def _phrase_names(names: tuple[tuple[str, str], ...]) -> dict[tuple[str, ...], tuple[str, str]]:
+    """Gazetteer names the chunker cannot see whole (they hold a function word: "chain of thought",
+    "Needle in a Haystack"), as lower-case word tuples -> (name, type); hyphen/space and plural variants."""
+    out = {}
+    for name, typ in names:
+        words = tuple(w.lower() for w in re.split(r"[\s-]+", name) if w)
+        if len(words) < 3 or not _FUNCTION & set(words[1:-1]):
+            continue
+        for last in {words[-1], singular(words[-1]), words[-1] + "s"}:
+            out[words[:-1] + (last,)] = (name, typ)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _phrase_sizes(names: tuple[tuple[str, str], ...]) -> dict[str, tuple[int, ...]]:
+    """First word -> the lengths (longest first) of the :func:`_phrase_names` keys starting with it."""
+    out: dict[str, set[int]] = {}
+    for words in _phrase_names(names):
+        out.setdefault(words[0], set()).add(len(words))
+    return {w: tuple(sorted(n, reverse=True)) for w, n in out.items()}
+
+
+def _add_phrase_names(toks: TokenColumns, cands: list[dict], lex: Lexicon) -> list[dict]:
+    """Add gazetteer names with function words; a chunk candidate they cut ("thought prompting" in
+    "chain of thought prompting") is replaced by the whole phrase."""
+    table = _phrase_names(lex.gazetteer_names)
+    if not table:
+        return cands
+    sizes = _phrase_sizes(lex.gazetteer_names)
+    words = [(i, low) for i, (text, low) in enumerate(zip(toks.text, toks.lower)) if text != "-"]
+    out = list(cands)
+    for n in range(len(words)):
+        for size in sizes.get(words[n][1], ()):
+            if size > len(words) - n:
+                continue
+            key = tuple(w for _, w in words[n:n + size])
+            hit = table.get(key)
+            if not hit:
+                continue
+            start, end = words[n][0], words[n + size - 1][0] + 1
+            span = toks.span_text(start, end)
+            if span.count(" ") + span.count("-") > size:
+                continue  # not one contiguous phrase
+            if any(c["ts"] <= start and end <= c["te"] for c in out):
+                break  # already inside a candidate ("chain-of-thought prompting")
+            cut = [c for c in out if start < c["ts"] < end < c["te"]]
+            inside = [c for c in out if start <= c["ts"] and c["te"] <= end]
+            out = [c for c in out if c not in cut and c not in inside]
+            tail = max((c["te"] for c in cut), default=end)
+            if tail == end and tail < len(toks) and toks.text[tail].islower() and (
+                    lex.head_types(toks.lower[tail]) or lex.head_types(toks.lemma[tail])):
+                tail += 1  # "chain of thought prompting", "mixture of experts layer"
+            types = {hit[1]: 2.0} if tail == end else {t: 1.0 for t in lex.head_types(toks.lower[tail - 1])}
+            out.append(new_candidate(toks, start, tail, rule="gazetteer", conf=0.9, types=types))
+            break
+    return out
+
+
+_MAX_PHRASE_WORDS = 10
+
+
+def _names_in_long_run(toks: TokenColumns, words, lex: Lexicon) -> list[dict]:
+    """A run too long to be one phrase (a tagging failure, a list without commas): keep only
+    the names in it (maximal runs of name words that are known or name-shaped)."""
+    out, k = [], 0
+    while k < len(words):
+        if words[k][0] != "M":
+            k += 1
+            continue
+        m = k + 1
+        while m < len(words) and words[m][0] in ("M", "D") and m - k < 4:
+            m += 1
+        start, end = words[k][1].start, words[m - 1][1].end
+        text = toks.span_text(start, end)
+        typ = lex.gazetteer_type(text)
+        if typ or any(is_name_token(t) for t in toks.text[start:end]):
+            out.append(new_candidate(toks, start, end, rule="gazetteer" if typ else "name-part",
+                                     conf=0.9 if typ else 0.5, types={typ: 2.0} if typ else {}, name=True))
+        k = m
+    return [c for c in out if fold(c["text"]) not in lex.never]
+
+
+def _split_possessive(toks: TokenColumns, run):
     """Split a run at possessive markers ("Llama 3.1 8B's win rate" -> two runs)."""
     segs, cur = [], []
     for n, (c, g) in enumerate(run):
-        nxt = run[n + 1][1][0].text if n + 1 < len(run) else ""
-        if len(g) == 1 and g[0].tag_ == "POS" and not nxt[:1].isupper():
+        nxt = toks.text[run[n + 1][1].start] if n + 1 < len(run) else ""
+        if g.end - g.start == 1 and toks.tag[g.start] == "POS" and not nxt[:1].isupper():
             segs.append(cur)
             cur = []
         else:

@@ -8,6 +8,8 @@ confidence grows with the rules that fired and the number of mentions.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import defaultdict
 
@@ -18,6 +20,7 @@ from ..model import CONCEPT_TYPES, ExtractedConcept, Mention, Paper, PaperExtrac
 from .canonical import concept_key
 from .lexicon import Lexicon, fold, lexicon_for
 from .shapes import is_acronym, is_name_token, singular
+from .tokens import doc_text
 
 __all__ = ["Concepts", "assemble", "title_prefix", "choose_name"]
 
@@ -28,6 +31,9 @@ _SLOGAN_START = {"the", "a", "an", "towards", "toward", "from", "beyond", "on", 
                  "thinking", "let", "less", "more", "all", "every", "through", "scaling", "beyond", "rethinking",
                  "understanding", "learning", "teaching", "making", "unlocking", "bridging", "boosting"}
 _VERBISH = re.compile(r"\b(is|are|can|do|does|make|makes|not|how|what|why|when|should|you|we|they|it)\b", re.I)
+
+
+_concept_key = functools.lru_cache(maxsize=1 << 16)(concept_key)  # a pure function of a string
 
 
 def title_prefix(title: str) -> tuple[int, int] | None:
@@ -67,6 +73,140 @@ def choose_name(forms: list[tuple[str, bool, str]]) -> str:
     return text
 
 
+# Names shaped like benchmarks: "Sys2Bench", "AlpacaEval", "ScienceQA", "X Arena", "X Challenge v2".
+_BENCHMARK_SHAPE = re.compile(
+    r"(?:\w(?:Bench|bench|BENCH|Eval|EVAL|QA|Arena|Gym)|[A-Z]\w* (?:Challenge|Competition|Leaderboard|Arena|"
+    r"Benchmark|Dataset|Corpus))(?:[-\s]?(?:v?\d+(?:\.\d+)*|Lite|Hard|Pro|Verified|Plus|\+))?$")
+_FAMILY_BREAK = re.compile(r"[-\s]")
+_METRIC_SHAPE = re.compile(r"^[A-Za-z]+@(?:\d+|[kKnN])$")
+_MEANS = re.compile(r"\b(?:via|by|through)\s+(?:an?\s+|the\s+)?$", re.I)
+
+
+def _title_means(title: str, cands: list, lex: Lexicon, *, after_name: int | None) -> None:
+    """Mark title phrases the paper proposes: the means ("... via X", "... by X") and, after a
+    name prefix, the phrase right after the colon ("AutoReP: Automatic ReLU Replacement ...")."""
+    has_means = any(_MEANS.search(title[:c["s"]]) for fld, c in cands if fld == "title")
+    for fld, c in cands:
+        if fld != "title" or "title-prefix" in c["rules"]:
+            continue
+        before = title[:c["s"]]
+        if _MEANS.search(before):
+            rule = "title-means"
+        elif after_name is not None and not has_means and not lex.gazetteer_type(c["text"]) and re.fullmatch(r"\s*:\s*(?:an?\s+|the\s+)?", title[after_name:c["s"]]):
+            rule = "title-subtitle"
+        else:
+            continue
+        c["roles"]["proposed"] = c["roles"].get("proposed", 0.0) + 1.0
+        c["rules"].append(f"role:{rule}")
+
+
+_FUNCTION_WORDS = {"for", "as", "of", "in", "on", "with", "over", "under", "from", "to", "by", "and", "or", "via"}
+
+
+def _prefix_strength(prefix: str, abstract: str, lex: Lexicon) -> int:
+    """How much a title prefix looks like the paper's name for its contribution: 2 named, 1 plausible, 0 slogan.
+
+    Named: one word, a name-shaped word ("Hogwild!", "DEL-ToM") or repeated in the abstract.
+    Plausible: a plain noun phrase whose head is a concept head ("Adaptive Inference-Time Compute").
+    Otherwise a slogan ("Large Language Monkeys", "Language Models as Compilers").
+    """
+    words = prefix.split()
+    if len(words) == 1 or any(is_name_token(w.strip("!?.")) for w in words) or prefix.lower() in abstract.lower():
+        return 2
+    last = singular(words[-1].lower())
+    if not _FUNCTION_WORDS & {w.lower() for w in words} and (
+        lex.head_types(last) or last in lex.standalone or last.split("-")[-1] in lex.standalone
+    ):
+        return 1
+    return 0
+
+
+def _short_references(cands: list, lex: Lexicon) -> list[tuple[str, str]]:
+    """Short forms that refer back to a fuller model name of the same paper.
+
+    "R1" after "DeepSeek R1" (the name's last word), and "the DeepSeek model" after
+    "DeepSeek-V2-Coder" (a family name used as "<name> model" when one member is named).
+    """
+    texts = {c["text"] for _, c in cands}
+    names = sorted({c["text"] for _, c in cands if (c.get("name") or "gazetteer" in c["rules"])
+                    and (" " in c["text"] or "-" in c["text"])})
+    out = []
+    for _, c in cands:
+        t = c["text"]
+        if " " in t or not is_name_token(t):
+            continue
+        if "name+class" in c["rules"]:
+            longer = [n for n in names if n != t and re.match(re.escape(t) + r"[-\s]?\d*[-\s.]?\w", n)
+                      and n.startswith(t)]
+            if len(longer) == 1 and sum(x == t for x in texts) == 1:
+                out.append((t, longer[0]))
+                continue
+        tail = [n for n in names if n.endswith(" " + t) and len(n.split()) == 2 and n[:1].isupper()
+                and (lex.gazetteer_type(n) == "Model" or is_name_token(n.split()[0]))]
+        if len(tail) == 1:
+            out.append((t, tail[0]))
+    return out
+
+
+def _shortened_mentions(cands: list) -> list[tuple[str, str]]:
+    """A phrase repeated later without its first modifiers: "test-time collaborative inference
+    framework ... during collaborative inference" (abstract only; two words or more)."""
+    first: dict[str, tuple[int, str]] = {}
+    for fld, c in cands:
+        if fld == "abstract" and "acronym" not in c["rules"]:
+            low = c["text"].lower()
+            if low not in first or c["s"] < first[low][0]:
+                first[low] = (c["s"], c["text"])
+    by_suffix: dict[str, list[str]] = {}  # "b c" -> the phrases ending with " b c", in order
+    for other in first:
+        for k, ch in enumerate(other):
+            if ch == " ":
+                by_suffix.setdefault(other[k + 1:], []).append(other)
+    out = []
+    for low, (pos, text) in first.items():
+        if len(low.split()) < 2:
+            continue
+        longer = [first[other] for other in by_suffix.get(low, ())
+                  if first[other][0] < pos and not _FUNCTION_WORDS & set(other.split())]
+        if len(longer) == 1:
+            out.append((text, longer[0][1]))
+    return out
+
+
+_WORD_BREAK = re.compile(r"[\s-]+")
+
+
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in _WORD_BREAK.split(text) if w and w[0].isalnum()).lower()
+
+
+def _undefined_acronyms(cands: list) -> list[tuple[str, str]]:
+    """An acronym used without a "(...)" definition whose letters are the initials of exactly one
+    phrase of the paper: "PSRT" ~ "Prefilled Safe Reasoning Trace", "TwT" ~ "Thinking without Tokens"."""
+    acronyms = []
+    for _, c in cands:
+        t = c["text"]
+        letters = t[:-1] if t.endswith("s") and t[-2:-1].isupper() else t
+        if " " in t or not 2 < len(letters) <= 8 or not letters.isalpha() or sum(ch.isupper() for ch in letters) < 2:
+            continue
+        acronyms.append((t, letters))
+    firsts = {letters[:1].lower() for _, letters in acronyms}
+    phrases: dict[str, set[str]] = {}
+    for _, c in cands:
+        if c["text"][:1].lower() not in firsts:
+            continue  # cannot match: a phrase's first letter must be its acronym's
+        words = _WORD_BREAK.split(c["text"])
+        if len(words) >= 2 and not is_acronym(c["text"]):
+            for t in {c["text"], " ".join(words[:-1]) + " " + singular(words[-1])}:
+                phrases.setdefault(_initials(t), set()).add(c["text"])
+    out = []
+    for t, letters in acronyms:
+        hits = {h for h in phrases.get(letters.lower(), ()) if h[:1].lower() == letters[:1].lower()}
+        if len({h.lower().rstrip("s") for h in hits}) == 1:
+            out.append((t, sorted(hits)[0]))
+    return out
+
+
 def _trimmed_alias(text: str) -> str | None:
     words = text.split()
     if len(words) >= 2 and singular(words[-1].lower()) in _CLASS_HEADS:
@@ -79,6 +219,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
     texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
     cands: list[tuple[str, dict]] = []
     pairs: list[tuple[str, str]] = []
+    fuller: dict[str, str] = {}
     for fld, doc in docs.items():
         got = list(doc._.pg_candidates or [])
         spans = {(c["ts"], c["te"]): c for c in got}
@@ -95,15 +236,26 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
                     spans[(a, b)]["conf"] = max(spans[(a, b)]["conf"], 0.75)
                     spans[(a, b)]["rules"].append(rule)
             pairs.append((spans[(ss, se)]["text"], spans[(ls, le)]["text"]))
+            nxt = doc[se + 1] if se + 1 < len(doc) and doc[se].text == ")" else None
+            if nxt is not None and nxt.pos_ in ("NOUN", "VERB") and nxt.text.islower() and (
+                    lex.head_types(nxt.lemma_.lower()) or nxt.lower_ in lex.standalone):
+                # "Chain-of-Thought (CoT) prompting": the concept's fullest form continues after the acronym
+                fuller[fold(spans[(ls, le)]["text"])] = f"{spans[(ls, le)]['text']} {nxt.text}"
+        # a defined long form supersedes its own tail ("Large Language Models (LLMs)": not "Language Models")
+        tails = {(ls, le) for _, _, ls, le in doc._.pg_abbrevs or []}
+        got = [c for c in got if not any(ls < c["ts"] and c["te"] == le for ls, le in tails)]
         cands.extend((fld, c) for c in got)
     tp = title_prefix(texts["title"])
-    if tp:
+    strength = _prefix_strength(texts["title"][tp[0]:tp[1]], texts["abstract"], lex) if tp else 0
+    if strength:
         s, e = tp
         cands = [(f, c) for f, c in cands if not (f == "title" and c["s"] >= s and c["e"] <= e)]
-        named = len(texts["title"][s:e].split()) == 1 or texts["title"][s:e] in texts["abstract"]
+        named = strength > 1
         cands.append(("title", {"s": s, "e": e, "text": texts["title"][s:e], "rules": ["title-prefix"],
                                 "conf": 0.75 if named else 0.4, "types": {}, "roles": {"proposed": 2.0}, "name": True,
                                 "plural": False, "sent": 0}))
+
+    _title_means(texts["title"], cands, lex, after_name=tp[1] if strength else None)
 
     # group surface forms
     parent: dict[str, str] = {}
@@ -119,30 +271,59 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
         if ra != rb:
             parent[rb] = ra
 
+    keys: dict[str, str] = {}
+
     def key(text):
-        canon = lex.alias_of.get(fold(text))
-        return concept_key(canon if canon else text)
+        k = keys.get(text)
+        if k is None:
+            canon = lex.alias_of.get(fold(text))
+            k = keys[text] = _concept_key(canon if canon else text)
+        return k
 
     for fld, c in cands:
         c["text"] = texts[fld][c["s"]:c["e"]]
         find(key(c["text"]))
     for short, long_ in pairs:
         union(key(long_), key(short))
+    for short, long_ in _short_references(cands, lex):
+        union(key(long_), key(short))
+    for short, long_ in _shortened_mentions(cands):
+        union(key(long_), key(short))
+    for short, long_ in _undefined_acronyms(cands):
+        union(key(long_), key(short))
     groups: dict[str, list] = defaultdict(list)
     for fld, c in cands:
         groups[find(key(c["text"]))].append((fld, c))
 
+    background_end = _own_work_start(docs.get("abstract"))
+    sentences = {fld: _sentence_spans(doc) for fld, doc in docs.items() if doc is not None}
     concepts = []
     for members in groups.values():
-        concepts.append(_concept(members, texts, docs, lex))
-    concepts = [c for c in concepts if c.confidence >= min_confidence and fold(c.name) not in lex.never]
+        conf = _confidence(members)
+        if conf >= min_confidence:  # (not built only to be dropped)
+            concepts.append(_concept(members, texts, sentences, lex, fuller, background_end, confidence=conf))
+    concepts = [c for c in concepts if fold(c.name) not in lex.never]
     return PaperExtraction(paper_id=paper.id, concepts=concepts)
 
 
-def _concept(members, texts, docs, lex: Lexicon) -> ExtractedConcept:
+def _confidence(members) -> float:
+    """A concept's confidence: its best rule, raised by more mentions, a title mention and role cues."""
+    conf = max(c["conf"] for _, c in members)
+    n_mentions = len({(f, c["s"]) for f, c in members})
+    in_title = any(f == "title" for f, _ in members)
+    has_roles = any(c["roles"] for _, c in members)
+    return round(min(0.99, conf + 0.15 * min(2, n_mentions - 1) + 0.1 * in_title + (0.1 if has_roles else 0.0)), 3)
+
+
+def _concept(members, texts, sentences, lex: Lexicon, fuller: dict[str, str] | None = None,
+             background_end: int = 0, *, confidence: float) -> ExtractedConcept:
     forms = [(c["text"], c.get("plural", False), f) for f, c in members]
     canon = lex.alias_of.get(fold(forms[0][0]))
     name = canon or choose_name(forms)
+    long_form = next((fuller[fold(t)] for t, _, _ in forms if fold(t) in (fuller or {})), None)
+    if long_form and not canon and fold(long_form) != fold(name):
+        forms.append((name, False, "abstract"))
+        name = long_form
     aliases = []
     for text, _, _ in forms:
         if text != name and text not in aliases:
@@ -168,6 +349,16 @@ def _concept(members, texts, docs, lex: Lexicon) -> ExtractedConcept:
                 rules.append("gazetteer")
             break
     is_name = any(c.get("name") for _, c in members)
+    family = _FAMILY_BREAK.split(name, maxsplit=1)[0]
+    if is_name and family != name and lex.gazetteer_type(family) == "Model" and not types.get("Benchmark", 0) > 1:
+        types["Model"] += 1.0  # a member of a known model family: "Qwen-Math", "Llama-3-8B"
+        rules.append("family")
+    if _METRIC_SHAPE.match(name):
+        types["Metric"] += 2.0  # "pass@16", "Hit@10", "maj@8"
+        rules.append("shape:metric")
+    if _BENCHMARK_SHAPE.search(name) and (is_name_token(name.split()[0]) or len(name.split()) > 1):
+        types["Benchmark"] += 1.5
+        rules.append("shape:benchmark")
     if not types:
         if is_name and roles.get("proposed"):
             types["Method"] += 0.5
@@ -179,28 +370,69 @@ def _concept(members, texts, docs, lex: Lexicon) -> ExtractedConcept:
             types["Method"] += 0.2
     typ = max(CONCEPT_TYPES, key=lambda t: (types.get(t, 0.0), -CONCEPT_TYPES.index(t)))
     role = next((r for r in _ROLE_ORDER if roles.get(r)), "used")
-    conf = max(c["conf"] for _, c in members)
-    n_mentions = len({(f, c["s"]) for f, c in members})
-    in_title = any(f == "title" for f, _ in members)
-    conf = min(0.99, conf + 0.15 * min(2, n_mentions - 1) + 0.1 * in_title + (0.1 if roles else 0.0))
+    if role == "proposed" and "gazetteer" in rules and "title-prefix" not in rules:
+        role = "used"  # a widely known name is not what this paper proposes ("we propose a speculative decoding method")
+    if role == "used" and not roles and _background_only(members, texts["abstract"], background_end, typ):
+        role = "mentioned"
+        rules.append("role:background")
     first_f, first = min(members, key=lambda m: (m[0] != "title", m[1]["s"]))
     mentions = sorted({Mention(f, c["s"], c["e"], texts[f][c["s"]:c["e"]]) for f, c in members},
-                      key=lambda m: (m.field != "title", m.start))
+                      key=lambda m: (m.field != "title", m.start, m.end, m.text))
     return ExtractedConcept(
-        name=name, type=typ, role=role, aliases=aliases, mentions=mentions, confidence=round(conf, 3),
+        name=name, type=typ, role=role, aliases=aliases, mentions=mentions, confidence=confidence,
         rules=rules, type_scores={k: round(v, 3) for k, v in types.items()},
-        evidence=_sentence(docs.get(first_f), first["s"], texts.get(first_f, "")),
+        evidence=_sentence(sentences.get(first_f), first["s"], texts.get(first_f, "")),
     )
 
 
-def _sentence(doc: Doc | None, char: int, original: str) -> str:
-    """The sentence of ``doc`` holding ``char``, in the paper's own characters (docs hold prepared text)."""
-    if doc is None:
-        return ""
+_OWN_NOUNS = {"paper", "work", "study", "article", "survey", "report", "whitepaper", "note", "thesis"}
+_EXAMPLE = re.compile(r"(?:\bsuch as|\be\.g\.,?|\blike|\bincluding)\s+(?:the\s+)?"
+                      r"(?:[^,;:.()]{1,40}?(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))?$", re.I)
+
+
+def _own_work_start(doc: Doc | None) -> int:
+    """Character offset of the abstract's first sentence about the paper's own work ("we ...",
+    "our ...", "this paper ...", "Here, ..."); the sentences before it set the background."""
+    if doc is None or not len(doc):
+        return 0
     for sent in doc.sents:
-        if sent.start_char <= char < sent.end_char:
-            return original[sent.start_char:sent.end_char] if len(original) == len(doc.text) else sent.text
-    return ""
+        for i, tok in enumerate(sent):
+            low = tok.lower_
+            if low in ("we", "our", "us") or (i == 0 and low == "here"):
+                return sent.start_char
+            if low in ("this", "the", "present") and i + 1 < len(sent) and sent[i + 1].lemma_.lower() in _OWN_NOUNS \
+                    and (low != "the" or (i + 2 < len(sent) and sent[i + 2].lower_ == "presents")):
+                return sent.start_char
+    return doc[-1].idx + len(doc[-1].text)
+
+
+def _background_only(members, abstract: str, background_end: int, typ: str) -> bool:
+    """A concept named as background only: every mention lies in the abstract's context-setting
+    sentences (before the paper's own work is described) and it is a model named there, or an
+    example of a class ("models such as X", "e.g., X")."""
+    if not all(f == "abstract" and c["s"] < background_end for f, c in members):
+        return False
+    return typ == "Model" or any(_EXAMPLE.search(abstract[max(0, c["s"] - 60):c["s"]]) for _, c in members)
+
+
+def _sentence_spans(doc: Doc) -> tuple[list[int], list[int], str]:
+    """A doc's sentence start and end characters and its text, for :func:`_sentence`."""
+    spans = doc._.pg_sents if Doc.has_extension("pg_sents") else None
+    if spans is None:
+        spans = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
+    return [s for s, _ in spans], [e for _, e in spans], doc_text(doc)
+
+
+def _sentence(sentences: tuple[list[int], list[int], str] | None, char: int, original: str) -> str:
+    """The sentence holding ``char`` (``sentences`` from :func:`_sentence_spans`), in the paper's
+    own characters (docs hold prepared text); "" between sentences."""
+    if sentences is None:
+        return ""
+    starts, ends, text = sentences
+    k = bisect.bisect_right(starts, char) - 1  # the last sentence starting at or before it
+    if k < 0 or char >= ends[k]:
+        return ""
+    return original[starts[k]:ends[k]] if len(original) == len(text) else text[starts[k]:ends[k]]
 
 
 class Concepts:

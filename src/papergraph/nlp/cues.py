@@ -8,6 +8,7 @@ dependency tree ("we propose X", "outperforms X", "compared with X", "we fine-tu
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -38,7 +39,8 @@ _TYPE_WORDS = {
     "task": "Task", "problem": "Task",
 }
 _SIZE_SUFFIX = re.compile(r"(?:[-_ ]\d+(?:\.\d+)?[BMbm]\b|[-_ ](?:Instruct|Chat|Base|Coder|Turbo|mini|Preview)\b)")
-_PCT = re.compile(r"^\d+(?:\.\d+)?%?$")
+_SIZE_END = re.compile(r"\d+(?:\.\d+)?[BM]$")
+_PCT = re.compile(r"^\d+\.\d+$|^\d+(?:\.\d+)?%$")  # "71.27 accuracy", "71% accuracy"; not a count ("8 methods")
 
 
 def governor(tok: Token) -> tuple[Token | None, str]:
@@ -67,12 +69,33 @@ def _has_we_subject(verb: Token) -> bool:
     return False
 
 
+def _subject_is_name(verb: Token) -> bool:
+    """True when the verb's subject is a proper name ("AutoReP introduces X"): the paper's own system."""
+    return any(c.dep_ == "nsubj" and c.pos_ == "PROPN" and c.text[:1].isupper() and c.i > 0
+               for c in verb.children)
+
+
+def _proposed_object(tok: Token) -> tuple[str | None, str]:
+    """"we propose the "X" paradigm", "we propose A, a ..., and B": climb modifiers and
+    conjuncts to an object of a proposing verb with "we" as subject."""
+    t = tok
+    for _ in range(6):
+        if t.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+            if t.head.lemma_.lower() in PROPOSE and (_has_we_subject(t.head) or t.dep_ == "nsubjpass"):
+                return "proposed", f"we-{t.head.lemma_.lower()}"
+            return None, ""
+        if t.dep_ not in ("compound", "amod", "nmod", "conj", "appos", "npadvmod") or t.head is t:
+            return None, ""
+        t = t.head
+    return None, ""
+
+
 def role_cue(tok: Token) -> tuple[str | None, str]:
     """The role the context of head token ``tok`` suggests, and the rule name."""
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
     gov, rel = governor(tok)
     if gov is None:
-        return None, ""
+        return _proposed_object(tok)
     lemma = gov.lemma_.lower()
     if rel == "pobj":
         prep = gov.lower_
@@ -86,6 +109,8 @@ def role_cue(tok: Token) -> tuple[str | None, str]:
         return None, ""
     if lemma in PROPOSE and (_has_we_subject(gov) or rel == "nsubjpass"):
         return "proposed", f"we-{lemma}"
+    if lemma in PROPOSE and rel == "dobj" and _subject_is_name(gov):
+        return "proposed", f"name-{lemma}"
     if lemma in COMPARE_VERBS and rel in ("dobj",):
         return "compared", f"{lemma}-obj"
     if lemma in USE and rel in ("dobj", "nsubjpass"):
@@ -117,14 +142,14 @@ def type_cues(tok: Token, span_text: str, start: int) -> dict[str, float]:
         if gov.lower_ == "as" and gov.head.lemma_.lower() in _TYPE_WORDS:
             _add(scores, _TYPE_WORDS[gov.head.lemma_.lower()], 1.5)
         if gov.lower_ in ("on", "across") and (gov.head.lemma_.lower() in EVAL_VERBS or gov.head.pos_ in ("NOUN", "NUM")):
-            _add(scores, "Benchmark", 1.0)
+            _add(scores, "Benchmark", 0.9)  # below a head noun's 1.0: "evaluated on jailbreak methods"
     if gov is not None and rel == "dobj" and gov.lemma_.lower() in ("fine-tune", "finetune", "prompt", "distill"):
         _add(scores, "Model", 1.0)
     # "71.27% accuracy", "accuracy of 71%"
     left = doc[start - 1] if start > 0 else None
     if left is not None and (left.text == "%" or _PCT.match(left.text)):
         _add(scores, "Metric", 1.5)
-    if _SIZE_SUFFIX.search(span_text) or re.search(r"\d+(?:\.\d+)?[BM]$", span_text):
+    if _SIZE_SUFFIX.search(span_text) or _SIZE_END.search(span_text):
         _add(scores, "Model", 2.0)
     return scores
 
@@ -143,13 +168,12 @@ class Cues:
         cands = doc._.pg_candidates or []
         sent_starts = [s.start for s in doc.sents]
         for c in cands:
-            tok = doc[c["te"] - 1]
+            tok = doc[c["ts"]:c["te"]].root  # "Llama 3": the name, not its number
             role, rule = role_cue(tok)
             if role:
                 c["roles"][role] = c["roles"].get(role, 0.0) + 1.0
                 c["rules"].append(f"role:{rule}")
-            prev = doc[c["ts"] - 1] if c["ts"] > 0 else None
-            if prev is not None and prev.lower_ in ("called", "named", "dubbed", "termed", "coined"):
+            if _named_before(doc, c["ts"]):
                 c["roles"]["proposed"] = c["roles"].get("proposed", 0.0) + 1.0
                 c["rules"].append("role:called")
             for t, v in type_cues(tok, c["text"], c["ts"]).items():
@@ -158,14 +182,35 @@ class Cues:
         return doc
 
 
+_NAMING = {"called", "named", "dubbed", "termed", "coined", "name", "call", "term", "dub", "known", "referred",
+           "denoted"}
+
+
+def _named_before(doc: Doc, start: int) -> bool:
+    """True after "called X", "known as X", "we name as the X", "referred to as X", "our X"."""
+    k = start - 1
+    while k >= 0 and _skipped_before_name(doc[k]):
+        k -= 1
+    if k < 0:
+        return False
+    low = doc[k].lower_
+    if low == "our":
+        return True
+    if low == "as" and k > 0:
+        k -= 1
+        low = doc[k].lower_
+        if low == "to" and k > 0:
+            k -= 1
+            low = doc[k].lower_
+    return low in _NAMING
+
+
+def _skipped_before_name(tok: Token) -> bool:
+    return tok.lower_ in ("the", "a", "an", '"', "“", "``", "'") or tok.is_quote
+
+
 def _sent_index(starts: list[int], i: int) -> int:
-    lo = 0
-    for k, s in enumerate(starts):
-        if s <= i:
-            lo = k
-        else:
-            break
-    return lo
+    return max(0, bisect.bisect_right(starts, i) - 1)
 
 
 @Language.factory("papergraph_cues", default_config={})

@@ -29,9 +29,13 @@ from ..model import CONCEPT_TYPES
 __all__ = ["Lexicon", "Vocabulary", "fold", "load_lexicon", "load_vocabulary", "lexicon_for"]
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Fold a surface form for lookups: NFKC, casefold, drop punctuation, hyphens and spaces."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Lexicon:
     gazetteer_names: tuple[tuple[str, str], ...]  # (surface name, type) for the phrase matcher
     alias_of: dict[str, str]  # folded alias -> canonical surface name
     never: frozenset[str]  # folded names
+    role_modifiers: frozenset[str] = frozenset()  # "teacher" in "the teacher model"
 
     def head_types(self, lemma: str) -> list[str]:
         """The types whose head list contains ``lemma``."""
@@ -158,6 +163,7 @@ def load_lexicon(vocab: Vocabulary | None = None) -> Lexicon:
         gazetteer_names=tuple(names),
         alias_of=alias_of,
         never=frozenset(fold(s) for s in (*lex.get("not_concepts", []), *(vocab.never if vocab else ()))),
+        role_modifiers=frozenset(lex.get("role_modifiers", [])),
     )
 
 

@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import PaperExtraction, Relation
+from .tokens import doc_text
 
 __all__ = ["Relations", "collect", "relation_between"]
 
@@ -54,13 +56,17 @@ class Relations:
 def _mentions_by_sentence(docs: dict, ex: PaperExtraction):
     """(field, sentence span) -> sorted [(start, end, concept)] of the paper's concept mentions."""
     out: dict[tuple, list] = {}
+    sents = {fld: doc._.pg_sents or [] for fld, doc in docs.items() if doc is not None}
+    starts = {fld: [s for s, _ in spans] for fld, spans in sents.items()}
     for c in ex.concepts:
         for m in c.mentions:
-            doc = docs.get(m.field)
-            for s, e in (doc._.pg_sents or []) if doc is not None else []:
-                if s <= m.start < e:
+            if m.field not in sents:
+                continue
+            k = bisect.bisect_right(starts[m.field], m.start) - 1  # the last sentence starting at or before it
+            if k >= 0:
+                s, e = sents[m.field][k]
+                if m.start < e:
                     out.setdefault((m.field, s, e), []).append((m.start, m.end, c))
-                    break
     return out
 
 
@@ -71,8 +77,11 @@ def collect(docs: dict, ex: PaperExtraction, texts: dict | None = None) -> list[
     paper's own characters; the docs hold prepared (sentence-cased, LaTeX-blanked) text.
     """
     seen: dict[tuple, Relation] = {}
+    doc_texts: dict[str, str] = {}
     for (fld, s, e), ms in _mentions_by_sentence(docs, ex).items():
-        text = docs[fld].text
+        text = doc_texts.get(fld)
+        if text is None:
+            text = doc_texts[fld] = doc_text(docs[fld])
         original = (texts or {}).get(fld)
         ms.sort(key=lambda x: x[0])
         sentence = (original if original is not None and len(original) == len(text) else text)[s:e].strip()

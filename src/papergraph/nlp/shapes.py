@@ -1,8 +1,13 @@
-"""Pure string helpers: name shapes, word groups, LaTeX clean-up, singular forms."""
+"""Pure string helpers: name shapes, word groups, LaTeX clean-up, singular forms.
+
+The shape tests run once per distinct string (memoised: they are pure functions of it).
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Sequence
 
 __all__ = [
     "is_name_token", "is_acronym", "is_version", "is_size", "clean_latex", "singular",
@@ -17,9 +22,11 @@ _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&-]*[A-Z0-9][A-Za-z0-9&-]*$")
 _VERSION = re.compile(r"^[vV]?\d+(?:\.\d+)+$|^[vV]\d+$")
 _SIZE = re.compile(r"^\d+(?:\.\d+)?[BMKT]$", re.I)
 _QUANTITY = re.compile(r"^[~<>≈]?\d+(?:[.,]\d+)*(?:[BMKTbmkt]|[xX×]|GB|MB|TB|ms|s|h|D|d|k|K|th|st|nd|rd)?\+?$")
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s|D|d)?$")
 _LATEX = re.compile(r"\\(?:textbf|textit|emph|texttt|mathrm|mathbf|mathcal|text|textsc|mathit)\s*\{([^{}]*)\}")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_acronym(text: str) -> bool:
     """True for all-caps names of 2+ letters, optionally plural: "LLM", "LLMs", "GSM8K", "RLHF"."""
     t = text[:-1] if len(text) > 2 and text.endswith("s") and text[-2].isupper() else text
@@ -37,6 +44,7 @@ def is_size(text: str) -> bool:
     return bool(_SIZE.match(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_name_token(text: str) -> bool:
     """True when a token looks like a proper name by its shape alone.
 
@@ -48,7 +56,7 @@ def is_name_token(text: str) -> bool:
     if any(c.isdigit() for c in text):
         if _QUANTITY.match(text) or "://" in text:
             return False
-        return not text.replace("-", "").isdigit() and not re.match(r"^\d+(st|nd|rd|th|s|D|d)?$", text)
+        return not text.replace("-", "").isdigit() and not _ORDINAL.match(text)
     if any(c in text for c in "+^@!"):
         return True
     return is_acronym(text) or bool(_CAMEL.search(text))
@@ -69,6 +77,7 @@ def clean_latex(text: str) -> str:
     return _LATEX.sub(repl, text).replace("\\times", " times").replace("\\%", " %")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def singular(word: str) -> str:
     """A conservative singular of an English noun as written ("models" -> "model", "LLMs" -> "LLM")."""
     if len(word) < 4 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "'s")):
@@ -82,19 +91,21 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
-def word_groups(tokens) -> list[list]:
+def word_groups(texts: Sequence[str], tags: Sequence[str], spaces: Sequence[str]) -> list[tuple[int, int]]:
     """Split a token sequence into word groups: tokens glued without whitespace ("Chain-of-Thought").
 
-    Separating punctuation (parentheses, commas, quotes, the possessive "'s") always starts a
-    new group and forms a group of its own.
+    The tokens are given as parallel sequences of their texts, tags and trailing whitespace;
+    the groups are returned as ``(start, end)`` index ranges. Separating punctuation
+    (parentheses, commas, quotes, the possessive "'s") always starts a new group and forms
+    a group of its own.
     """
-    groups: list[list] = []
-    prev = None
-    for t in tokens:
-        sep = t.text in SEPARATORS or t.tag_ == "POS"
-        if prev is not None and not sep and prev.whitespace_ == "" and not prev_sep:
-            groups[-1].append(t)
+    groups: list[list[int]] = []
+    prev_sep = True
+    for k, (text, tag) in enumerate(zip(texts, tags)):
+        sep = text in SEPARATORS or tag == "POS"
+        if not sep and not prev_sep and spaces[k - 1] == "":
+            groups[-1][1] = k + 1
         else:
-            groups.append([t])
-        prev, prev_sep = t, sep
-    return groups
+            groups.append([k, k + 1])
+        prev_sep = sep
+    return [(a, b) for a, b in groups]

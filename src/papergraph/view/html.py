@@ -1,16 +1,19 @@
 """One self-contained HTML file showing the concept graph (works offline, from file://).
 
-The page inlines vis-network (vendored from npm, see ``assets/README.md``), ``assets/app.js`` and
-``assets/map.css``, and embeds the graph as JSON in ``<script type="application/json">`` with
-``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\uXXXX`` so no title or sentence can end the
-script element. The app builds the DOM with ``textContent`` only, and a Content-Security-Policy
-allows just the two inlined scripts (by hash) and no network access, so injected markup could not
-run or load anything even if it got through.
+The page inlines papergraph's own renderer (``assets/canvas.js``: a <canvas> drawing at the
+positions of :mod:`papergraph.layout`, with pan, zoom and hit testing), the page logic
+(``assets/app.js``: search, type filter, colour switch, tooltip, details panel) and
+``assets/map.css``; no third-party code. The graph is embedded as JSON in
+``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 written as
+``\\uXXXX`` so no title or sentence can end the script element. The app builds the DOM with
+``textContent`` only, and a Content-Security-Policy allows just the two inlined scripts (by hash)
+and no network access, so injected markup could not run or load anything even if it got through.
 """
 
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import html
 import json
@@ -21,6 +24,7 @@ import networkx as nx
 
 from ..export.gexf import TYPE_COLORS
 from ..graph import concepts_of, papers_of
+from ..trends import parse_date
 
 __all__ = ["map_data", "render_map", "COMMUNITY_COLORS"]
 
@@ -45,7 +49,7 @@ def map_data(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> dict:
     cindex = {n: i for i, n in enumerate(cids)}
     pids = sorted(papers_of(G), key=lambda n: (str(G.nodes[n].get("date") or ""), n), reverse=True)
     pindex = {n: i for i, n in enumerate(pids)}
-    papers = [{"title": str(G.nodes[p].get("title") or ""), "date": str(G.nodes[p].get("date") or ""),
+    papers = [{"title": str(G.nodes[p].get("title") or ""), "date": _display_date(G.nodes[p].get("date")),
                "url": _safe_url(G.nodes[p].get("url"))} for p in pids]
     concepts = []
     for n in cids:
@@ -78,6 +82,14 @@ def map_data(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> dict:
     }
 
 
+def _display_date(value) -> str:
+    """The paper date as shown: year-less listing dates ("--05-20") as "May 20", others as given."""
+    parsed = parse_date(str(value)) if value else None
+    if parsed and parsed[0] is None:
+        return f"{calendar.month_abbr[parsed[1]]} {parsed[2]}"
+    return str(value or "")
+
+
 def _safe_url(url) -> str:
     """The URL if it is http(s), else "" (no javascript: or data: links)."""
     url = str(url or "")
@@ -95,7 +107,6 @@ def _asset(name: str) -> str:
 
 def _inline_js(code: str) -> str:
     """JS safe inside a <script> element: no "</script" or "<!--" (both only occur in strings)."""
-    code = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", code)
     return re.sub(r"</(script)", r"<\\/\1", code, flags=re.I).replace("<!--", "<\\!--")
 
 
@@ -105,15 +116,15 @@ def _sha256(code: str) -> str:
 
 def render_map(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> str:
     """The whole HTML page for ``G`` as a string."""
-    lib, app = _inline_js(_asset("vis-network.min.js")), _inline_js(_asset("app.js"))
-    csp = ("default-src 'none'; script-src " + _sha256(lib) + " " + _sha256(app)
+    canvas, app = _inline_js(_asset("canvas.js")), _inline_js(_asset("app.js"))
+    csp = ("default-src 'none'; script-src " + _sha256(canvas) + " " + _sha256(app)
            + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:")
     parts = {
         "@@CSP@@": html.escape(csp, quote=True),
         "@@TITLE@@": html.escape(title),
         "@@CSS@@": _asset("map.css").replace("</", "<\\/"),
         "@@DATA@@": _json_for_script(map_data(G, title=title)),
-        "@@LIB@@": lib,
+        "@@CANVAS@@": canvas,
         "@@APP@@": app,
     }
     page = _asset("template.html")

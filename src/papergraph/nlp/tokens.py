@@ -1,0 +1,80 @@
+"""Per-doc token columns: the token attributes the rules read, taken once per doc as plain lists.
+
+Each ``token.pos_`` (``.tag_``, ``.text`` ...) creates a Token object and looks up a string;
+the chunker reads several attributes of every token, so it reads them all at once with one
+``Doc.to_array`` call instead and indexes plain lists by token position.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LIKE_EMAIL, LIKE_NUM, LIKE_URL, LOWER, ORTH, POS, SPACY, TAG
+from spacy.tokens import Doc
+
+__all__ = ["TokenColumns", "doc_text"]
+
+_ATTRS = [ORTH, POS, TAG, LOWER, LEMMA, DEP, SPACY, IDX, LIKE_NUM, LIKE_URL, LIKE_EMAIL, HEAD]  # 6 strings
+#: String hash -> string, shared by all docs: a string's hash is the same in every vocab.
+#: A cache only (cleared when large), so results never depend on what was processed before.
+_NAMES: dict[int, str] = {}
+_MAX_NAMES = 1 << 19
+
+
+class TokenColumns:
+    """Token attributes of one doc as lists indexed by token position.
+
+    ``text``, ``ws`` (trailing whitespace), ``idx`` (character offset), ``pos``, ``tag``,
+    ``lower``, ``lemma`` (lower-cased), ``dep``, ``like_num``/``like_url``/``like_email``,
+    ``has_dobj`` (the token has a direct object), ``doc_text`` and ``sents`` (token ranges).
+    """
+
+    __slots__ = ("text", "ws", "idx", "pos", "tag", "lower", "lemma", "dep", "like_num", "like_url",
+                 "like_email", "has_dobj", "doc_text", "sents")
+
+    def __init__(self, doc: Doc):
+        array = doc.to_array(_ATTRS)
+        strings = doc.vocab.strings
+        self.text, self.pos, self.tag, self.lower, lemma, self.dep = (_strings(strings, col)
+                                                                      for col in array[:, :6].T.tolist())
+        self.lemma = [w.lower() for w in lemma]
+        numbers = array[:, 6:].astype("int64")  # heads are relative offsets, stored unsigned
+        spacy_, self.idx, self.like_num, self.like_url, self.like_email = numbers[:, :5].T.tolist()
+        self.ws = [" " if s else "" for s in spacy_]
+        self.has_dobj = [False] * len(self.text)
+        objects = numpy.flatnonzero(array[:, 5] == strings["dobj"])
+        for head in (objects + numbers[objects, 5]).tolist():
+            self.has_dobj[head] = True
+        self.doc_text = "".join(itertools.chain.from_iterable(zip(self.text, self.ws)))  # == doc.text, faster
+        self.sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` (no trailing whitespace)."""
+        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+
+
+def _strings(strings, hashes: list[int]) -> list[str]:
+    """The strings of ``hashes``, through the shared cache."""
+    try:
+        return [_NAMES[h] for h in hashes]
+    except KeyError:
+        if len(_NAMES) > _MAX_NAMES:
+            _NAMES.clear()
+        for h in set(hashes):
+            if h not in _NAMES:
+                _NAMES[h] = strings[h]
+        return [_NAMES[h] for h in hashes]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept on the doc (``doc._.pg_text``): spaCy rebuilds it from the tokens on every access."""
+    if not Doc.has_extension("pg_text"):
+        return doc.text
+    text = doc._.pg_text
+    if text is None:
+        text = doc._.pg_text = doc.text
+    return text

@@ -1,0 +1,272 @@
+// papergraph map renderer: circles and lines on a canvas element at positions computed in Python
+// (papergraph.layout), with pan (drag), zoom (wheel, buttons), hit testing and non-overlapping
+// labels. It knows nothing about papers; app.js wires it to the page. Labels are drawn with
+// fillText, which never interprets markup.
+(function () {
+  "use strict";
+  const MIN_ZOOM = 0.2, MAX_ZOOM = 60;  // relative to the zoom that fits every shown node
+  const MAX_LABELS = 160;
+
+  class GraphCanvas {
+    /**
+     * @param {HTMLElement} container  element the canvas fills
+     * @param {{nodes: {x:number, y:number, r:number, label:string}[],
+     *          links: {a:number, b:number, w:number, from:number}[]}} graph
+     *        node x/y in world units, r in pixels at the fitted zoom; link.from = -1 or the
+     *        index of the node an arrow starts from
+     */
+    constructor(container, graph) {
+      this.container = container;
+      this.nodes = graph.nodes;
+      this.links = graph.links;
+      this.canvas = document.createElement("canvas");
+      this.canvas.tabIndex = 0;
+      container.append(this.canvas);
+      this.ctx = this.canvas.getContext("2d");
+      this.visible = this.nodes.map(() => true);
+      this.colour = () => "#888888";
+      this.marked = new Set();
+      this.selected = -1;
+      this.hovered = -1;
+      this.k = 1; this.fitK = 1; this.tx = 0; this.ty = 0;  // screen = world * k + t
+      this.frames = 0; this.drawn = 0; this.labelled = 0;
+      this.listeners = { click: [], hover: [] };
+      this.adj = this.nodes.map(() => []);
+      this.links.forEach((l) => { this.adj[l.a].push(l.b); this.adj[l.b].push(l.a); });
+      // Small nodes first, so big ones are drawn on top and hit first.
+      this.order = this.nodes.map((_, i) => i).sort((a, b) => this.nodes[a].r - this.nodes[b].r || a - b);
+      this._pending = false;
+      this._bindEvents();
+      this.resize();
+      this.fit();
+      new ResizeObserver(() => { this.resize(); this.requestDraw(); }).observe(container);
+    }
+
+    on(event, fn) { this.listeners[event].push(fn); }
+    _emit(event, ...args) { this.listeners[event].forEach((fn) => fn(...args)); }
+
+    resize() {
+      const dpr = window.devicePixelRatio || 1, w = this.container.clientWidth, h = this.container.clientHeight;
+      if (this.width) { this.tx += (w - this.width) / 2; this.ty += (h - this.height) / 2; }
+      this.width = w; this.height = h; this.dpr = dpr;
+      this.canvas.width = Math.max(1, Math.round(w * dpr));
+      this.canvas.height = Math.max(1, Math.round(h * dpr));
+      this.canvas.style.width = w + "px";
+      this.canvas.style.height = h + "px";
+    }
+
+    /** Zoom and pan so that every shown node is in view. */
+    fit() {
+      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      this.nodes.forEach((n, i) => {
+        if (!this.visible[i]) return;
+        x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x); y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y);
+      });
+      if (x0 === Infinity) { x0 = y0 = -1; x1 = y1 = 1; }
+      const m = 30, w = Math.max(this.width - 2 * m, 10), h = Math.max(this.height - 2 * m, 10);
+      this.k = this.fitK = Math.min(w / Math.max(x1 - x0, 1e-9), h / Math.max(y1 - y0, 1e-9), 1e6);
+      if (!isFinite(this.k) || x1 - x0 < 1e-9 && y1 - y0 < 1e-9) this.k = this.fitK = 1;
+      this.tx = this.width / 2 - (x0 + x1) / 2 * this.k;
+      this.ty = this.height / 2 - (y0 + y1) / 2 * this.k;
+      this.requestDraw();
+    }
+
+    zoomAt(factor, sx, sy) {
+      const k = Math.min(Math.max(this.k * factor, this.fitK * MIN_ZOOM), this.fitK * MAX_ZOOM);
+      this.tx = sx - (sx - this.tx) * (k / this.k);
+      this.ty = sy - (sy - this.ty) * (k / this.k);
+      this.k = k;
+      this.requestDraw();
+    }
+
+    /** Put node i in the middle of the view, zooming in to at least `zoom` times the fit. */
+    centreOn(i, zoom) {
+      const n = this.nodes[i];
+      this.k = Math.min(Math.max(this.k, this.fitK * (zoom || 1)), this.fitK * MAX_ZOOM);
+      this.tx = this.width / 2 - n.x * this.k;
+      this.ty = this.height / 2 - n.y * this.k;
+      this.requestDraw();
+    }
+
+    /** Position of node i in canvas pixels (CSS px from the canvas's top-left corner). */
+    screenPos(i) { const n = this.nodes[i]; return { x: n.x * this.k + this.tx, y: n.y * this.k + this.ty }; }
+    radius(i) { return this.nodes[i].r * Math.min(Math.max(Math.sqrt(this.k / this.fitK), 0.7), 4); }
+
+    /** The shown node under canvas point (sx, sy), or -1. */
+    nodeAt(sx, sy) {
+      for (let j = this.order.length - 1; j >= 0; j--) {
+        const i = this.order[j];
+        if (!this.visible[i]) continue;
+        const p = this.screenPos(i), r = this.radius(i) + 3;
+        if ((p.x - sx) ** 2 + (p.y - sy) ** 2 <= r * r) return i;
+      }
+      return -1;
+    }
+
+    requestDraw() {
+      if (this._pending) return;
+      this._pending = true;
+      requestAnimationFrame(() => { this._pending = false; this.draw(); });
+    }
+
+    _focus() {
+      const f = new Set(this.marked);
+      if (this.selected >= 0) { f.add(this.selected); this.adj[this.selected].forEach((j) => f.add(j)); }
+      return f;
+    }
+
+    draw() {
+      const ctx = this.ctx, W = this.width, H = this.height, focus = this._focus(), dim = focus.size > 0;
+      ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+      ctx.clearRect(0, 0, W, H);
+      const on = (i) => { const p = this.screenPos(i); return p.x > -50 && p.x < W + 50 && p.y > -50 && p.y < H + 50; };
+      // Links: plain ones in one path per width, then the ones touching the focus on top.
+      const paths = new Map(), strong = [];
+      this.links.forEach((l) => {
+        if (!this.visible[l.a] || !this.visible[l.b] || (!on(l.a) && !on(l.b))) return;
+        const hot = this.selected === l.a || this.selected === l.b || (this.marked.has(l.a) && this.marked.has(l.b));
+        if (hot || l.from >= 0) { strong.push([l, hot]); return; }
+        const w = Math.round(2 * Math.min(0.5 + 0.4 * Math.log2(1 + l.w), 3)) / 2;
+        if (!paths.has(w)) paths.set(w, new Path2D());
+        const p = this.screenPos(l.a), q = this.screenPos(l.b);
+        paths.get(w).moveTo(p.x, p.y); paths.get(w).lineTo(q.x, q.y);
+      });
+      ctx.strokeStyle = dim ? "rgba(150,150,150,0.15)" : "rgba(150,150,150,0.45)";
+      paths.forEach((path, w) => { ctx.lineWidth = w; ctx.stroke(path); });
+      strong.forEach(([l, hot]) => this._drawLink(l, hot, dim));
+      // Nodes, then labels, then the marked/selected/hovered nodes on top of everything.
+      // (the selected node last, so nothing covers it)
+      const top = [...new Set([...this.marked, this.hovered, this.selected].reverse())].reverse()
+        .filter((i) => i >= 0 && this.visible[i] && on(i));
+      let drawn = 0;
+      for (const i of this.order) {
+        if (!this.visible[i] || !on(i)) continue;
+        ctx.globalAlpha = dim && !focus.has(i) ? 0.2 : 1;
+        this._drawNode(i);
+        drawn++;
+      }
+      ctx.globalAlpha = 1;
+      this.labelled = this._drawLabels(top, focus, on);
+      for (const i of top) {
+        const p = this.screenPos(i);
+        this._drawNode(i);
+        ctx.beginPath(); ctx.arc(p.x, p.y, this.radius(i) + 4, 0, 2 * Math.PI);
+        ctx.lineWidth = i === this.selected ? 3 : 2.5;
+        ctx.strokeStyle = i === this.selected ? "#000000" : "#ffbf00"; ctx.stroke();
+      }
+      for (const i of top) {
+        if (i === this.selected || i === this.hovered) this._drawLabel(i, this._labelBox(i), "#000000");
+      }
+      this.drawn = drawn;
+      this.frames++;
+    }
+
+    _drawNode(i) {
+      const ctx = this.ctx, p = this.screenPos(i);
+      ctx.beginPath(); ctx.arc(p.x, p.y, this.radius(i), 0, 2 * Math.PI);
+      ctx.fillStyle = this.colour(i); ctx.fill();
+      ctx.lineWidth = 1; ctx.strokeStyle = "#ffffff"; ctx.stroke();
+    }
+
+    _drawLink(l, hot, dim) {
+      const ctx = this.ctx, p = this.screenPos(l.a), q = this.screenPos(l.b);
+      ctx.globalAlpha = dim && !hot ? 0.2 : 1;
+      ctx.strokeStyle = hot ? "#333333" : "#777777";
+      ctx.lineWidth = hot ? 1.5 : 1;
+      ctx.beginPath(); ctx.moveTo(p.x, p.y); ctx.lineTo(q.x, q.y); ctx.stroke();
+      if (l.from >= 0) {  // arrowhead at the edge of the target circle
+        const [s, t] = l.from === l.a ? [p, q] : [q, p], to = l.from === l.a ? l.b : l.a;
+        const a = Math.atan2(t.y - s.y, t.x - s.x), r = this.radius(to) + 1;
+        const x = t.x - r * Math.cos(a), y = t.y - r * Math.sin(a);
+        ctx.beginPath(); ctx.moveTo(x, y);
+        ctx.lineTo(x - 8 * Math.cos(a - 0.4), y - 8 * Math.sin(a - 0.4));
+        ctx.lineTo(x - 8 * Math.cos(a + 0.4), y - 8 * Math.sin(a + 0.4));
+        ctx.closePath(); ctx.fillStyle = ctx.strokeStyle; ctx.fill();
+      }
+      ctx.globalAlpha = 1;
+    }
+
+    _labelBox(i) {
+      const p = this.screenPos(i), r = this.radius(i), w = this.ctx.measureText(this.nodes[i].label).width;
+      return [p.x + r + 3, p.y - 8, p.x + r + 5 + w, p.y + 8];
+    }
+
+    _drawLabel(i, box, colour) {
+      const ctx = this.ctx, y = (box[1] + box[3]) / 2;
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.85)";
+      ctx.strokeText(this.nodes[i].label, box[0], y);
+      ctx.fillStyle = colour;
+      ctx.fillText(this.nodes[i].label, box[0], y);
+    }
+
+    /** Labels that do not overlap each other or the top nodes: marked, linked, then bigger nodes. */
+    _drawLabels(top, focus, on) {
+      const ctx = this.ctx, own = top.filter((i) => i === this.selected || i === this.hovered);
+      ctx.font = "12px system-ui, sans-serif";
+      ctx.textBaseline = "middle";
+      const boxes = own.map((i) => this._labelBox(i)).concat(own.map((i) => {
+        const p = this.screenPos(i), r = this.radius(i) + 5;
+        return [p.x - r, p.y - r, p.x + r, p.y + r];
+      }));
+      const byRank = this.order.slice().reverse();
+      const candidates = byRank.filter((i) => this.marked.has(i))
+        .concat(byRank.filter((i) => focus.has(i) && !this.marked.has(i)))
+        .concat(byRank.filter((i) => !focus.has(i) && this.radius(i) >= 5));
+      let placed = 0;
+      for (const i of candidates) {
+        if (placed >= MAX_LABELS) break;
+        if (own.includes(i) || !this.visible[i] || !on(i)) continue;
+        const box = this._labelBox(i);
+        if (boxes.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) continue;
+        boxes.push(box);
+        this._drawLabel(i, box, this.marked.has(i) ? "#000000" : focus.size && !focus.has(i) ? "#999999" : "#222222");
+        placed++;
+      }
+      return placed + own.length;
+    }
+
+    _bindEvents() {
+      const c = this.canvas;
+      let down = null;
+      const local = (ev) => { const b = c.getBoundingClientRect(); return [ev.clientX - b.left, ev.clientY - b.top]; };
+      c.addEventListener("pointerdown", (ev) => {
+        const [x, y] = local(ev);
+        down = { x, y, tx: this.tx, ty: this.ty, moved: false };
+        c.setPointerCapture(ev.pointerId);
+      });
+      c.addEventListener("pointermove", (ev) => {
+        const [x, y] = local(ev);
+        if (down) {
+          if (Math.abs(x - down.x) + Math.abs(y - down.y) > 4) down.moved = true;
+          if (down.moved) { this.tx = down.tx + x - down.x; this.ty = down.ty + y - down.y; this.requestDraw(); }
+          return;
+        }
+        const i = this.nodeAt(x, y);
+        if (i !== this.hovered) { this.hovered = i; this.requestDraw(); }
+        c.style.cursor = i >= 0 ? "pointer" : "grab";
+        this._emit("hover", i, ev.clientX, ev.clientY);
+      });
+      c.addEventListener("pointerup", (ev) => {
+        const [x, y] = local(ev), d = down;
+        down = null;
+        if (d && !d.moved) this._emit("click", this.nodeAt(x, y));
+      });
+      c.addEventListener("pointerleave", () => {
+        if (this.hovered >= 0) { this.hovered = -1; this.requestDraw(); }
+        this._emit("hover", -1, 0, 0);
+      });
+      c.addEventListener("wheel", (ev) => {
+        ev.preventDefault();
+        const [x, y] = local(ev);
+        this.zoomAt(Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0015)), x, y);
+      }, { passive: false });
+      c.addEventListener("keydown", (ev) => {
+        const keys = { "+": 1.25, "=": 1.25, "-": 0.8 };
+        if (keys[ev.key]) this.zoomAt(keys[ev.key], this.width / 2, this.height / 2);
+        else if (ev.key === "0") this.fit();
+      });
+    }
+  }
+
+  window.PgGraphCanvas = GraphCanvas;
+})();

@@ -1,0 +1,83 @@
+"""The bulk path: `export neo4j-import` CSVs run through their own import.sh into a fresh database.
+
+Neo4j Community has one user database, so the import goes into a second local server instance
+(own ports and data directory under tmp_path) that this test starts and stops; its contents are
+compared with what the Bolt loader puts into the test server.
+"""
+
+import hashlib
+import json
+import os
+import shlex
+import socket
+import subprocess
+
+import pytest
+
+from papergraph.export.json import read_graph_json
+from papergraph.export.neo4j_csv import write_neo4j_import
+from papergraph.neo4j.loader import Neo4jSettings, apply_schema, connect, load_graph
+from papergraph.neo4j.server import ServerOptions, admin_command, default_home, start, status, stop
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def snapshot(settings) -> dict:
+    """Counts per label and type, and a digest of every node and relationship with its properties."""
+    with connect(settings) as driver:
+        q = lambda text: [r.data() for r in driver.execute_query(text, database_=settings.database).records]  # noqa: E731
+        labels = {r["l"]: r["n"] for r in q("MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS n")}
+        types = {r["t"]: r["n"] for r in q("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n")}
+        nodes = q("MATCH (n) RETURN labels(n) AS l, properties(n) AS p")
+        rels = q("MATCH (a)-[r]->(b) RETURN type(r) AS t, a.id AS a, b.id AS b, properties(r) AS p")
+        schema = sorted(r["name"] for r in q("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name"))
+    canon = sorted(json.dumps(x, sort_keys=True, default=str) for x in nodes + rels)
+    return {"labels": labels, "types": types, "digest": hashlib.sha256("\n".join(canon).encode()).hexdigest(),
+            "schema": schema}
+
+
+@pytest.fixture
+def import_instance(tmp_path, neo4j_settings):
+    """A stopped, empty second local server (fresh data dir, free ports); stopped again afterwards."""
+    # No auth: it listens on 127.0.0.1 for the length of one test, and it saves a JVM run to set a password.
+    opts = ServerOptions(home=default_home(), bolt_port=free_port(), http_port=free_port(), auth=False,
+                         heap="512m", pagecache="64m", instance_dir=tmp_path / "instance")
+    yield opts
+    stop(opts)
+    assert not status(opts).running
+
+
+def test_bulk_import_equals_bolt_load(shared_build, neo4j_db, import_instance, tmp_path):
+    G = read_graph_json(shared_build / "graph.json")
+    files = write_neo4j_import(G, tmp_path / "csv")
+
+    # import.sh runs `${NEO4J_ADMIN:-neo4j-admin} ...`: point it at the local server's admin tool.
+    cmd, env = admin_command(import_instance)
+    shim = tmp_path / "neo4j-admin"
+    shim.write_text("#!/bin/sh\n" + "".join(f"export {k}={shlex.quote(env[k])}\n" for k in ("NEO4J_HOME", "NEO4J_CONF"))
+                    + f'exec {shlex.join(cmd)} "$@"\n')
+    shim.chmod(0o755)
+    res = subprocess.run(["sh", str(files.command)], env={**os.environ, "NEO4J_ADMIN": str(shim)},
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    assert "IMPORT DONE" in res.stdout + res.stderr
+
+    start(import_instance, timeout=180)
+    imported = Neo4jSettings(uri=import_instance.uri)
+    with connect(imported) as driver:  # what `papergraph load --schema-only` does after an import
+        apply_schema(driver, imported.database)
+
+    load_graph(G, neo4j_db)
+    bolt = snapshot(neo4j_db)
+    bulk = snapshot(imported)
+    assert sum(bolt["labels"].values()) == G.number_of_nodes()
+    assert sum(bolt["types"].values()) == G.number_of_edges()
+    assert bulk["labels"] == bolt["labels"] and bulk["types"] == bolt["types"]
+    assert bulk["schema"] == bolt["schema"] and {"paper_text", "concept_text"} <= set(bulk["schema"])
+    assert bulk["digest"] == bolt["digest"]  # same properties with the same types, not only counts

@@ -1,0 +1,242 @@
+"""The map in headless Debian chromium (selenium + chromedriver): loads clean, counts, search, XSS.
+
+Skipped when chromium or chromedriver is missing, except in CI (env CI set), where that fails.
+Screenshots go to test-artifacts/ (map.png: the shared corpus map after a search).
+"""
+
+import io
+import json
+import os
+import shutil
+import time
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from papergraph import analysis
+from papergraph.cli import cli
+from papergraph.view import write_map
+
+pytestmark = pytest.mark.browser
+
+
+def _find(*names):
+    for n in names:
+        path = shutil.which(n) or (n if os.path.isabs(n) and os.access(n, os.X_OK) else None)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = _find("chromium", "chromium-browser", "google-chrome")
+    driver_path = _find("chromedriver", "/usr/lib/chromium/chromedriver")
+    missing = [name for name, found in (("chromium", chromium), ("chromium-driver", driver_path)) if not found]
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing.append("selenium (the 'test' extra)")
+    if missing:
+        reason = "the map tests need " + ", ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+    opts = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,800", "--force-device-scale-factor=1", "--no-first-run",
+                "--disable-extensions", "--disable-background-networking"):
+        opts.add_argument(arg)
+    opts.binary_location = chromium
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def open_map(driver, path):
+    """Load a map page, wait for the app, return the browser log lines written while loading."""
+    driver.get_log("browser")  # drop what earlier pages logged
+    driver.get(path.resolve().as_uri())
+    deadline = time.monotonic() + 15
+    while not driver.execute_script("return !!(window.pgView && window.pgView.ready)"):
+        assert time.monotonic() < deadline, "the map app did not start: %s" % driver.get_log("browser")
+        time.sleep(0.05)
+    driver.execute_script("window.pgView.canvas.draw()")
+    return driver.get_log("browser")
+
+
+def attr(driver, name):
+    return driver.find_element("id", "pg-graph").get_attribute(name)
+
+
+def pixel(driver, x, y):
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
+    return img.getpixel((int(round(x)), int(round(y))))
+
+
+def node_client_pos(driver, i):
+    """Viewport coordinates of concept i's centre."""
+    return driver.execute_script(
+        "const p = pgView.screenPos(arguments[0]), b = pgView.canvas.canvas.getBoundingClientRect();"
+        "return [p.x + b.left, p.y + b.top];", i)
+
+
+def pointer(driver, x, y, click=False):
+    """Move the mouse to viewport point (x, y), and click there if asked."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(int(x), int(y))
+    if click:
+        actions.pointer_action.click()
+    actions.perform()
+
+
+def hex_rgb(h):
+    return tuple(int(h[k:k + 2], 16) for k in (1, 3, 5))
+
+
+@pytest.fixture(scope="module")
+def shared_map(shared_build, tmp_path_factory):
+    out = tmp_path_factory.mktemp("map") / "map.html"
+    res = CliRunner().invoke(cli, ["view", str(shared_build), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    raw = json.loads((shared_build / "graph.json").read_text(encoding="utf-8"))
+    return out, raw
+
+
+def test_shared_corpus_map(browser, shared_map, repo_dir):
+    path, raw = shared_map
+    log = open_map(browser, path)
+    assert log == []  # no console errors, warnings or CSP violations
+    concepts = [n for n in raw["nodes"] if n["label"] == "Concept"]
+    assert int(attr(browser, "data-total")) == len(concepts)
+    assert int(attr(browser, "data-shown")) == len(concepts)
+    assert browser.execute_script("return pgView.canvas.drawn") == len(concepts)  # all in view at start
+    assert browser.find_element("id", "pg-count").text.startswith(f"Showing {len(concepts)} of {len(concepts)} concepts")
+
+    # search the most-named concept by name: highlighted, centred, selected, its papers listed
+    top = max(concepts, key=lambda n: (n["paper_count"], n["id"]))
+    box = browser.find_element("id", "pg-search")
+    box.send_keys(top["name"])
+    highlighted = json.loads(attr(browser, "data-highlighted"))
+    assert highlighted[0] == top["id"].removeprefix("concept:") or highlighted[0] == top["id"]
+    assert attr(browser, "data-selected") == highlighted[0]
+    i = browser.execute_script("return pgView.highlighted[0]")
+    browser.execute_script("pgView.canvas.draw()")
+    x, y = node_client_pos(browser, i)
+    rect = browser.execute_script("const b = pgView.canvas.canvas.getBoundingClientRect(); return [b.left, b.top, b.width, b.height];")
+    assert abs(x - (rect[0] + rect[2] / 2)) < 2 and abs(y - (rect[1] + rect[3] / 2)) < 2  # centred
+    colours = browser.execute_script("return pgView.canvas.colour(arguments[0])", i)
+    assert pixel(browser, x, y) == hex_rgb(colours)  # the node is drawn there, in its type colour
+    r = browser.execute_script("return pgView.canvas.radius(arguments[0])", i)
+    assert pixel(browser, x, y - r - 4) == (0, 0, 0)  # inside the black selection ring
+    panel = browser.find_element("id", "pg-details")
+    assert panel.find_element("tag name", "h2").text == top["name"]
+    titles = {n["id"]: n["title"] for n in raw["nodes"] if n["label"] == "Paper"}
+    naming = Counter(titles[e["source"]] for e in raw["edges"] if e["target"] == top["id"] and e["source"] in titles)
+    shown = [li.find_element("css selector", "a, .pg-title").text
+             for li in panel.find_elements("css selector", "ol.pg-papers > li")]
+    assert Counter(shown) == naming
+    os.makedirs(repo_dir / "test-artifacts", exist_ok=True)
+    browser.save_screenshot(str(repo_dir / "test-artifacts" / "map.png"))
+    assert browser.get_log("browser") == []
+
+
+def test_filter_click_hover_zoom(browser, shared_map):
+    path, raw = shared_map
+    open_map(browser, path)
+    concepts = [n for n in raw["nodes"] if n["label"] == "Concept"]
+    methods = sum(n["type"] == "Method" for n in concepts)
+    browser.find_element("css selector", "#pg-filters input[value='Method']").click()
+    assert int(attr(browser, "data-shown")) == len(concepts) - methods
+    browser.execute_script("pgView.canvas.draw()")
+    assert browser.execute_script("return pgView.canvas.drawn") == len(concepts) - methods
+
+    # click the biggest shown concept where it is drawn
+    i = browser.execute_script(
+        "const c = pgView.canvas; let best = -1;"
+        "c.nodes.forEach((n, j) => { if (c.visible[j] && (best < 0 || n.r > c.nodes[best].r)) best = j; });"
+        "return best;")
+    x, y = node_client_pos(browser, i)
+    pointer(browser, x, y)
+    tip = browser.find_element("id", "pg-tooltip")
+    name = browser.execute_script("return pgView.canvas.nodes[arguments[0]].label", i)
+    assert tip.is_displayed() and tip.find_element("tag name", "strong").text == name
+    pointer(browser, x, y, click=True)
+    assert browser.find_element("css selector", "#pg-details h2").text == name
+    assert attr(browser, "data-selected")
+
+    browser.find_element("id", "pg-fit").click()
+    k = browser.execute_script("return pgView.canvas.k")
+    browser.find_element("id", "pg-zoom-in").click()
+    assert browser.execute_script("return pgView.canvas.k") == pytest.approx(k * 1.4)
+    browser.find_element("id", "pg-fit").click()
+    assert browser.execute_script("return pgView.canvas.k") == pytest.approx(k)
+    assert browser.get_log("browser") == []
+
+
+XSS = {
+    "title": "<script>window.__pwned = 'title'</script><img src=x onerror=\"window.__pwned='img'\">",
+    "name": "<img src=x onerror=\"window.__pwned='name'\">BERT",
+    "alias": "</script><script>window.__pwned='alias'</script>",
+    "evidence": "<svg onload=\"window.__pwned='svg'\"></svg>\u2028line\u2029para",
+}
+
+
+def test_hostile_strings_are_shown_as_text(browser, sample_graph, tmp_path):
+    G = sample_graph(extra=True)
+    G.nodes["paper:p1"]["title"] = XSS["title"]
+    G.nodes["paper:p1"]["url"] = "javascript:window.__pwned='url'"
+    G.nodes["concept:bert"]["name"] = XSS["name"]
+    G.nodes["concept:bert"]["aliases"] = [XSS["alias"]]
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if (u, v, k) == ("paper:p1", "concept:bert", "PROPOSES"):
+            d["evidence"] = XSS["evidence"]
+    analysis.add_analytics(G)
+    path = tmp_path / "map.html"
+    write_map(G, path, title=XSS["title"])
+    log = open_map(browser, path)
+    assert log == []
+    assert browser.title == XSS["title"]
+    assert browser.find_element("id", "pg-title").text == XSS["title"]
+    browser.find_element("id", "pg-search").send_keys("</script>")  # matches the alias
+    assert json.loads(attr(browser, "data-highlighted")) == ["bert"]
+    panel = browser.find_element("id", "pg-details")
+    assert browser.execute_script("return document.querySelector('#pg-details h2').textContent") == XSS["name"]
+    texts = browser.execute_script(
+        "return [...document.querySelectorAll('#pg-details li')].map(li => li.textContent)")
+    assert any(XSS["title"] in t and XSS["evidence"] in t for t in texts)
+    assert not panel.find_elements("css selector", "a")  # the javascript: URL is not a link
+    i = browser.execute_script("return pgView.highlighted[0]")
+    x, y = node_client_pos(browser, i)
+    pointer(browser, x, y)
+    assert XSS["alias"] in browser.find_element("id", "pg-tooltip").text
+    time.sleep(0.2)
+    assert browser.execute_script("return window.__pwned === undefined")
+    assert browser.execute_script("return document.querySelectorAll('img, svg, iframe, object').length") == 0
+    assert browser.execute_script("return document.scripts.length") == 3
+    assert browser.get_log("browser") == []
+
+
+def test_empty_and_single_concept_maps_load(browser, tmp_path):
+    import networkx as nx
+
+    write_map(nx.MultiDiGraph(), tmp_path / "empty.html")
+    assert open_map(browser, tmp_path / "empty.html") == []
+    assert attr(browser, "data-total") == "0"
+    G = nx.MultiDiGraph()
+    G.add_node("concept:x", label="Concept", id="x", name="x", type="Task", paper_count=0, aliases=[])
+    write_map(G, tmp_path / "one.html")
+    assert open_map(browser, tmp_path / "one.html") == []
+    assert browser.execute_script("return [pgView.shown, pgView.canvas.drawn]") == [1, 1]
+    assert browser.execute_script("return pgView.search('x')") == ["x"]
+    assert browser.get_log("browser") == []
