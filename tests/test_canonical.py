@@ -59,6 +59,33 @@ def test_ambiguous_acronym_is_not_resolved():
     assert len({k1, k2, k3}) == 3
 
 
+def test_acronym_takes_a_clear_majority_expansion_but_not_a_split_one():
+    llm = [PaperExtraction(f"d{i}", [C("large language model", aliases=["LLM"])]) for i in range(3)]
+    exs = llm + [
+        PaperExtraction("odd", [C("long-context LLM", aliases=["LLM"])]),  # one stray expansion
+        PaperExtraction("bare", [C("LLM")]),
+        PaperExtraction("e1", [C("expectation propagation", aliases=["EP"])]),
+        PaperExtraction("e2", [C("expert parallelism", aliases=["EP"])]),
+        PaperExtraction("e3", [C("EP")]),
+    ]
+    canon = canonicalize(exs)
+    assert canon.assignment[("bare", "LLM")] == canon.assignment[("d0", "large language model")]
+    assert canon.assignment[("odd", "long-context LLM")] != canon.assignment[("d0", "large language model")]
+    split = {canon.assignment[("e1", "expectation propagation")], canon.assignment[("e2", "expert parallelism")],
+             canon.assignment[("e3", "EP")]}
+    assert len(split) == 3
+
+
+def test_vendor_prefixed_model_joins_the_bare_model_name():
+    exs = [
+        PaperExtraction("p1", [C("OpenAI o1", type="Model"), C("Google Search", type="Method")]),
+        PaperExtraction("p2", [C("o1", type="Model"), C("search", type="Method")]),
+    ]
+    canon = canonicalize(exs)
+    assert canon.assignment[("p1", "OpenAI o1")] == canon.assignment[("p2", "o1")]
+    assert canon.assignment[("p1", "Google Search")] != canon.assignment[("p2", "search")]  # not models
+
+
 def test_math_benchmark_and_math_task_stay_distinct():
     exs = [PaperExtraction("p1", [C("MATH", type="Benchmark"), C("math", type="Task")])]
     canon = canonicalize(exs)

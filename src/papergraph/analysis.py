@@ -125,26 +125,36 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
     idf = {c: math.log(n / d) for c, d in df.items()}
     norm = {p: math.sqrt(sum(idf[c] ** 2 for c in cs)) for p, cs in pcs.items()}
     usable = {c for c, d in df.items() if idf[c] > 0 and not (d > 50 and d > SIMILAR_MAX_DF * n)}
-    by_concept: dict[str, list[str]] = defaultdict(list)
-    for p in sorted(pcs):
+    papers = sorted(pcs)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(papers):
         for c in pcs[p]:
             if c in usable:
-                by_concept[c].append(p)
-    # One paper at a time: its dot products with every paper sharing a concept, then its top_k.
+                postings[c].append(i)
+    post = {c: np.array(ix, dtype=np.int64) for c, ix in postings.items()}
+    norms = np.array([norm[p] for p in papers])
+    # One paper at a time: its dot products with every paper sharing a concept (summed in concept
+    # order, as bincount adds sequentially), then its top_k by (score desc, paper id).
     # Memory is O(papers * top_k) plus one paper's neighbourhood, never all pairs.
     keep: dict[tuple[str, str], tuple[float, int]] = {}
-    for a in sorted(pcs):
-        dot: dict[str, float] = defaultdict(float)
-        shared: Counter = Counter()
-        for c in sorted(pcs[a] & usable):
-            w = idf[c] ** 2
-            for b in by_concept[c]:
-                if b != a:
-                    dot[b] += w
-                    shared[b] += 1
-        scored = ((d / (norm[a] * norm[b]), b) for b, d in dot.items())
-        for s, b in heapq.nsmallest(top_k, scored, key=lambda t: (-t[0], t[1])):
-            keep[min(a, b), max(a, b)] = (s, shared[b])
+    for i, a in enumerate(papers):
+        cs = sorted(pcs[a] & usable)
+        if not cs:
+            continue
+        idx = np.concatenate([post[c] for c in cs])
+        w = np.repeat([idf[c] ** 2 for c in cs], [len(post[c]) for c in cs])
+        others, inv = np.unique(idx, return_inverse=True)
+        dot = np.bincount(inv, weights=w)
+        shared = np.bincount(inv)
+        mine = others != i
+        others, dot, shared = others[mine], dot[mine], shared[mine]
+        if not len(others):
+            continue
+        score = dot / (norm[a] * norms[others])
+        order = np.lexsort((others, -score))[:top_k]
+        for j in order:
+            b = papers[others[j]]
+            keep[min(a, b), max(a, b)] = (float(score[j]), int(shared[j]))
     for (a, b), (s, k) in sorted(keep.items()):
         G.add_edge(a, b, key=SIMILAR_TO, type=SIMILAR_TO, score=round(s, 4), shared=k)
     return len(keep)

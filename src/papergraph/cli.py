@@ -328,9 +328,11 @@ def _graph_source(source: str):
 @click.option("--wipe", is_flag=True, help="Delete every Paper, Concept and Result node first.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
               help="Rows per write transaction.")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Write transactions in flight at once (lock conflicts between them are retried).")
 @click.option("--schema-only", is_flag=True, help="Only create the constraints and indexes (e.g. after a bulk import).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def load_cmd(source, uri, user, password, database, wipe, batch_size, schema_only, quiet):
+def load_cmd(source, uri, user, password, database, wipe, batch_size, workers, schema_only, quiet):
     """Load SOURCE (a build directory or its graph.json) into Neo4j; loading again is safe.
 
     Creates the constraints and indexes of cypher/schema.cypher, then MERGEs nodes and
@@ -348,7 +350,7 @@ def load_cmd(source, uri, user, password, database, wipe, batch_size, schema_onl
             click.echo(f"ran {apply_schema(driver, database)} schema statements")
         return
     stats = load_graph(_graph_source(source), settings, batch_size=batch_size, wipe_first=wipe,
-                       progress=_progress(quiet))
+                       progress=_progress(quiet), workers=workers)
     if not quiet:
         click.echo(stats.format())
 

@@ -74,14 +74,26 @@ def _clean_value(v):
     return xml_text(str(v))
 
 
-def _clean(data: dict, renames: dict) -> dict:
+def _clean(data: dict, renames: dict, names: dict) -> dict:
+    """GEXF-legal attributes of one node or edge; ``names`` caches the cleaned attribute names."""
     out = {}
     for k, v in data.items():
         if v is None or k == "viz":
             continue
-        v = _clean_value(v)
-        if v is not None:
-            out[xml_text(renames.get(k, str(k)))] = v
+        t = type(v)
+        if t is str:
+            v = _XML_ILLEGAL.sub("", v)
+        elif t is float:
+            if not math.isfinite(v):
+                continue
+        elif t is not int and t is not bool:
+            v = _clean_value(v)
+            if v is None:
+                continue
+        name = names.get(k)
+        if name is None:
+            name = names[k] = xml_text(renames.get(k, str(k)))
+        out[name] = v
     return out
 
 
@@ -111,6 +123,7 @@ def _column_types(rows: list[dict]) -> dict[str, type]:
 
 
 def _unify(rows: list[dict]) -> None:
+    """Convert the values of each attribute to its one type (see :func:`_column_types`)."""
     types = _column_types(rows)
     for r in rows:
         for k, v in r.items():
@@ -150,7 +163,8 @@ def _starts(G: nx.MultiDiGraph, undated_year: int | None) -> dict:
 def _prepared(G: nx.MultiDiGraph, undated_year: int | None):
     """(nodes, edges) as GEXF will hold them: ``(id, label, start, viz, attrs)``, ``(id, u, v, label, weight, attrs)``."""
     nodes = list(G.nodes(data=True))
-    node_attrs = [_clean(d, _NODE_RENAMES) for _, d in nodes]
+    names: dict = {}
+    node_attrs = [_clean(d, _NODE_RENAMES, names) for _, d in nodes]
     for a, (_, d) in zip(node_attrs, nodes):
         a["type"] = xml_text(str(d.get("type") if d.get("label") == "Concept" else d.get("label") or ""))
     _unify(node_attrs)
@@ -159,7 +173,8 @@ def _prepared(G: nx.MultiDiGraph, undated_year: int | None):
     out_nodes = [(ids[n], xml_text(str(d.get("name") or d.get("title") or d.get("text") or n)), starts.get(n),
                   _viz(d), attrs) for (n, d), attrs in zip(nodes, node_attrs)]
     edges = list(G.edges(keys=True, data=True))
-    edge_attrs = [_clean(d, _EDGE_RENAMES) for *_, d in edges]
+    names = {}
+    edge_attrs = [_clean(d, _EDGE_RENAMES, names) for *_, d in edges]
     _unify(edge_attrs)
     out_edges = []
     for i, ((u, v, k, d), attrs) in enumerate(zip(edges, edge_attrs)):
@@ -209,6 +224,8 @@ _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", 
 
 def _q(value) -> str:
     """An XML attribute value, quoted."""
+    if type(value) is str:
+        return '"' + value.translate(_ESCAPE) + '"'
     if isinstance(value, bool):
         return '"true"' if value else '"false"'
     return '"' + str(value).translate(_ESCAPE) + '"'
@@ -227,10 +244,16 @@ def _declare(fh, cls: str, rows) -> dict[str, str]:
 
 def _attvalues(fh, attrs: dict, ids: dict[str, str]) -> None:
     if attrs:
-        fh.write("        <attvalues>\n")
-        for k, v in attrs.items():
-            fh.write(f'          <attvalue for="{ids[k]}" value={_q(v)} />\n')
-        fh.write("        </attvalues>\n")
+        esc = _ESCAPE
+        fh.write("        <attvalues>\n" + "".join(
+            f'          <attvalue for="{ids[k]}" value="{v.translate(esc) if type(v) is str else _scalar(v)}" />\n'
+            for k, v in attrs.items()) + "        </attvalues>\n")
+
+
+def _scalar(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v).translate(_ESCAPE)
 
 
 def _stream(fh, nodes: list, edges: list) -> None:

@@ -7,7 +7,9 @@ Per paper, the extractor already folds every surface form of a concept into one
   all-caps names keep their case so the "MATH" benchmark is not the "math" task);
 * merges concepts whose non-acronym aliases share a key;
 * resolves a bare acronym ("RL") to the expansion other papers give it, only when the
-  corpus agrees on one expansion (so "RS" can mean different things in different papers);
+  corpus agrees on it (all, or a two-thirds majority of at least two papers; so "RS" can mean
+  different things in different papers);
+* joins a vendor-prefixed model name to the bare one ("OpenAI o1" = "o1") when both are models;
 * decides each concept's type by summing its per-paper ``type_scores`` (corpus voting);
 * links versioned model names to their family (``VARIANT_OF``: "Qwen2.5-Math-7B" ->
   "Qwen2.5-Math") when the family is itself a concept.
@@ -15,6 +17,7 @@ Per paper, the extractor already folds every surface form of a concept into one
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -35,12 +38,16 @@ _VARIANT_SUFFIX = re.compile(
     r"|/\d+(?:\.\d+)?[BbMm])$"
 )
 
+# Organisations whose name often precedes a model's ("OpenAI o1", "Meta Llama 3").
+_VENDOR = re.compile(r"^(?:OpenAI|Google|Meta|Anthropic|Microsoft|Alibaba|Mistral AI|NVIDIA|Apple|Amazon)[\s-]+(?=\S)")
+
 
 def is_acronym(name: str) -> bool:
     """True for short names with two or more capitals such as "RL", "LLMs", "LoRA"."""
     return bool(_ACRONYM.match(name.strip()))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def concept_key(name: str) -> str:
     """The canonical key of a surface form.
 
@@ -108,12 +115,19 @@ def _acronym_expansions(extractions: Sequence[PaperExtraction]) -> dict[str, Cou
     return out
 
 
+#: A bare acronym takes the expansion that at least this share of the papers defining it give
+#: (and at least two papers, or every one): "LLM" -> "large language model" despite a stray
+#: "long-context LLM", while "RS" defined as two different things in two papers stays itself.
+ACRONYM_MAJORITY = 2 / 3
+
+
 def _resolve(name: str, expansions: dict[str, Counter]) -> str:
     """The key of a per-paper concept name, resolving a bare acronym when the corpus agrees."""
     key = concept_key(name)
     if is_acronym(name) and key in expansions:
+        total = sum(expansions[key].values())
         (best, n), *rest = expansions[key].most_common(2) + [(None, 0)]
-        if best and n > rest[0][1] and len(expansions[key]) == 1:
+        if best and n > rest[0][1] and (n == total or (n >= 2 and n >= ACRONYM_MAJORITY * total)):
             return best
     return key
 
@@ -136,6 +150,7 @@ def canonicalize(extractions: Sequence[PaperExtraction]) -> Canonicalization:
             for a in c.aliases:
                 if not is_acronym(a) and not is_acronym(c.name):
                     uf.union(k, concept_key(a))
+    _merge_vendor_prefixes(extractions, expansions, uf)
 
     groups: dict[str, list] = defaultdict(list)
     assignment: dict[tuple[str, str], str] = {}
@@ -147,6 +162,17 @@ def canonicalize(extractions: Sequence[PaperExtraction]) -> Canonicalization:
 
     concepts = {root: _merge(root, members) for root, members in groups.items()}
     return Canonicalization(concepts, assignment, _variants(concepts))
+
+
+def _merge_vendor_prefixes(extractions: Sequence[PaperExtraction], expansions: dict[str, Counter],
+                           uf: _UnionFind) -> None:
+    """Join "OpenAI o1" to "o1" (and the like) when both are Model concepts in the corpus."""
+    models = {_resolve(c.name, expansions) for ex in extractions for c in ex.concepts if c.type == "Model"}
+    for ex in extractions:
+        for c in ex.concepts:
+            m = _VENDOR.match(c.name) if c.type == "Model" else None
+            if m and concept_key(c.name[m.end():]) in models:
+                uf.union(concept_key(c.name[m.end():]), _resolve(c.name, expansions))
 
 
 def _merge(key: str, members: list) -> CanonicalConcept:
