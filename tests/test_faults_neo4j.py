@@ -24,6 +24,8 @@ from papergraph.errors import PapergraphError
 from papergraph.export.json import write_graph_json
 from papergraph.neo4j.loader import Neo4jSettings, connect, load_graph
 
+from neo4j_helpers import fetch as _run
+
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 BOLT, HTTP = 17692, 17482
@@ -73,9 +75,6 @@ def _instance_lock(opts, wait: float = 600):
             time.sleep(1)
 
 
-def _run(settings, query, **params):
-    with connect(settings) as driver:
-        return [r.data() for r in driver.execute_query(query, params, database_=settings.database).records]
 
 
 def _wipe(settings):

@@ -15,20 +15,13 @@ from click.testing import CliRunner
 from papergraph.cli import cli
 from papergraph.errors import InputError, Neo4jError
 from papergraph.export.json import write_graph_json
-from papergraph.neo4j.loader import Neo4jSettings, connect, load_graph
+from papergraph.neo4j.loader import Neo4jSettings, load_graph
+
+from neo4j_helpers import counts, fetch
 
 pytestmark = pytest.mark.neo4j
 
 
-def fetch(settings, query, **params):
-    with connect(settings) as driver:
-        return [r.data() for r in driver.execute_query(query, params, database_=settings.database).records]
-
-
-def counts(settings) -> tuple[int, int]:
-    n = fetch(settings, "MATCH (n) RETURN count(n) AS n")[0]["n"]
-    r = fetch(settings, "MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
-    return n, r
 
 
 def checksum(settings, ids=None) -> str:

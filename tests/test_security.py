@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from neo4j_helpers import counts as _everything, fetch as _fetch
+
 REPO = Path(__file__).resolve().parents[1]
 PAYLOADS = [
     "'; MATCH (n) DETACH DELETE n; //",
@@ -43,17 +45,6 @@ def _pg(*args, env=None, timeout=300):
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
-def _fetch(settings, query, **params):
-    from papergraph.neo4j.loader import connect
-
-    with connect(settings) as driver:
-        return [r.data() for r in driver.execute_query(query, params, database_=settings.database).records]
-
-
-def _everything(settings) -> tuple[int, int]:
-    n = _fetch(settings, "MATCH (n) RETURN count(n) AS n")[0]["n"]
-    r = _fetch(settings, "MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
-    return n, r
 
 
 def _neo4j_env(settings) -> dict:
