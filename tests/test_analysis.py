@@ -184,3 +184,70 @@ def test_empty_graph_and_bad_options():
         analysis.add_analytics(G, cooccur_min_papers=0)
     with pytest.raises(ValueError, match="npmi_min"):
         analysis.add_analytics(G, npmi_min=2)
+
+
+def _random_named(seed: int, papers: int = 60, vocab: int = 25) -> dict[str, list[str]]:
+    import random
+
+    rng = random.Random(seed)
+    return {f"p{i:03d}": rng.sample([f"c{j:02d}" for j in range(vocab)], rng.randint(0, 8)) for i in range(papers)}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cooccurrence_equals_brute_force_pair_count(seed):
+    """The per-concept counting gives exactly the edges of counting every pair of every paper."""
+    from itertools import combinations
+
+    named = _random_named(seed)
+    G = make_graph(named)
+    added = analysis.add_cooccurrence(G, min_papers=2, npmi_min=-0.2)
+    sets = [{f"concept:{c}" for c in cs} for cs in named.values()]
+    df = {c: sum(c in s for s in sets) for s in sets for c in s}
+    pairs: dict = {}
+    for s in sets:
+        for a, b in combinations(sorted(s), 2):
+            pairs[a, b] = pairs.get((a, b), 0) + 1
+    want = {}
+    for (a, b), w in sorted(pairs.items()):
+        score = analysis.npmi(w, df[a], df[b], len(sets))
+        if w >= 2 and score > -0.2:
+            want[a, b] = (w, round(score, 4))
+    got = [(u, v, d["weight"], d["npmi"]) for u, v, k, d in G.edges(keys=True, data=True) if k == "CO_OCCURS"]
+    assert added == len(want) > 0
+    assert got == [(a, b, w, s) for (a, b), (w, s) in want.items()]  # same edges, added in pair order
+
+
+def test_ranks_equal_networkx_pagerank_of_the_undirected_projection():
+    named = _random_named(7, papers=40)
+    G = make_graph(named)
+    analysis.add_analytics(G, similar_top_k=2)
+    H = nx.Graph()
+    keep = [n for n, d in G.nodes(data=True) if d["label"] in ("Paper", "Concept")]
+    H.add_nodes_from(keep)
+    for u, v in G.edges():
+        if u != v and u in H and v in H:
+            H.add_edge(u, v, weight=H[u][v]["weight"] + 1 if H.has_edge(u, v) else 1)
+    from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python  # nx.pagerank needs scipy
+
+    want = _pagerank_python(H, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
+    for n in keep:
+        assert G.nodes[n]["pagerank"] == pytest.approx(want[n], abs=1e-7)
+        assert G.nodes[n]["degree"] == G.degree(n)
+
+
+def test_force_layout_attraction_sum_matches_add_at():
+    """The layout's bincount accumulation is the sequential sum np.add.at would do, bit for bit."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n, m = 50, 400
+    disp = rng.random((n, 2))
+    ei, ej = rng.integers(0, n, m), rng.integers(0, n, m)
+    f = rng.random((m, 2)) - 0.5
+    want = disp.copy()
+    np.add.at(want, ei, -f)
+    np.add.at(want, ej, f)
+    ends = np.concatenate([np.arange(n), ei, ej])
+    got = np.stack([np.bincount(ends, weights=np.concatenate([disp[:, k], -f[:, k], f[:, k]]), minlength=n)
+                    for k in (0, 1)], axis=1)
+    assert np.array_equal(got, want)

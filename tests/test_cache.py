@@ -207,3 +207,24 @@ def test_killed_build_leaves_a_consistent_cache(source_papers, tmp_path):
     assert (stats.extracted, stats.cached) == (2, kept)
     _, reference = run(head, None)
     assert got == reference
+
+
+def test_decode_round_trips_and_refuses_damaged_rows(corpus):
+    """What `encode` stored comes back equal (shared strings and all); damaged rows read as misses."""
+    from papergraph.cache import decode
+
+    _, fresh = corpus
+    for pid, d in fresh.items():
+        ex = PaperExtraction.from_dict(d)
+        back = decode(encode(ex), "other-id")
+        assert back.paper_id == "other-id"
+        assert back.to_dict() == {**d, "paper_id": "other-id"}
+    good = encode(PaperExtraction.from_dict(next(iter(fresh.values()))))
+    damaged = [good[:-5], "[1, 2]", "null", '"\\ud800"', '{"concepts": [{"name": "\\ud800"}]}',
+               json.dumps({"paper_id": "x", "concepts": [{"name": "a"}]}),  # concept without a type
+               json.dumps({"paper_id": "x", "concepts": [{"name": "a", "type": "Model", "mentions": [{"start": 1}]}]}),
+               json.dumps({"paper_id": "x", "concepts": [{"name": "a", "type": "Model", "rules": 3}]})]
+    for data in damaged:
+        assert decode(data, "x") is None, data
+    assert decode('{"paper_id": "y", "concepts": [], "relations": [], "results": [], "extra": 1e400}', "x") \
+        is not None  # orjson refuses 1e400; the standard parser reads it as inf

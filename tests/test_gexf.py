@@ -186,3 +186,53 @@ def test_export_gexf_command_with_year(sample_graph, tmp_path):
     assert H.nodes["paper:p1"]["start"] == "2025-05-20" and H.nodes["paper:p2"]["start"] == "2024-05-21"
     res = CliRunner().invoke(cli, ["export", "gexf", str(tmp_path), "-o", str(tmp_path / "plain.gexf")])
     assert res.exit_code == 0 and "start" not in nx.read_gexf(tmp_path / "plain.gexf").nodes["paper:p1"]
+
+
+def hostile_graph(sample_graph) -> nx.MultiDiGraph:
+    """The sample graph plus every kind of value the GEXF writer has to clean."""
+    G = sample_graph(extra=True)
+    analysis.add_analytics(G)
+    nan, inf = float("nan"), float("inf")
+    G.add_node("paper:a&\"<b>", label="Paper", id="a", title="T\x00i\"t&l<e>\n\r\t\ud800\ufffe\x7f", date="2024-01-02",
+               authors=["x\x01", 3, None], score_x=1, mixed=3, flag=True, boolint=True, nanonly=nan, late=nan,
+               d={"b": [1, 2], "a": "q\"&\n"}, tup=("a", "b"), none=None, start=5, char_start=7,
+               **{"we\x03ird": "k", "x\x7fy": "del\x7fchar"})
+    G.add_node("paper:odd\x02id", label="Paper", title="Odd", date="--05-20", score_x=2.5, mixed="three",
+               flag=False, boolint=4, late=1.5, pagerank=inf)
+    G.add_node("concept:nan-type", label="Concept", name=None, text="txt", type=nan, paper_count=0)
+    G.add_node(42, label="Result", value=1, text="r")
+    G.nodes["concept:glue"]["flag"] = True
+    G.add_edge("paper:a&\"<b>", "concept:bert", key="USES", type="USES", evidence="e\"v&\x03", confidence=0.9,
+               rules=["name", "gaz"], start=1, end=4, field="title")
+    G.add_edge("paper:a&\"<b>", "concept:bert", key="US\x01ES&", weight=nan, type="X", npmi=nan)
+    G.add_edge("paper:odd\x02id", "concept:nan-type", key="SIM", score=0.5, shared=2, type=7)
+    G.add_edge("concept:bert", "concept:glue", key=5, confidence=1, id="own", label="lab", weight="heavy")
+    G.add_edge("concept:bert", 42, key="K", evidence="a", weight=True, score=inf, rel="dup", flag=True)
+    G.add_edge("concept:bert", 42, key="K2", flag=1, ival=1, start=3, char_start=9, sep="has\x7fsep")
+    return G
+
+
+def test_writer_matches_networkx_on_hostile_values(sample_graph, tmp_path):
+    from papergraph.export.gexf import gexf_graph
+
+    G = hostile_graph(sample_graph)
+    write_gexf(G, tmp_path / "ours.gexf", undated_year=2024)
+    nx.write_gexf(gexf_graph(G, undated_year=2024), tmp_path / "nx.gexf")  # the straightforward writer
+    ours, ref = nx.read_gexf(tmp_path / "ours.gexf"), nx.read_gexf(tmp_path / "nx.gexf")
+    assert list(ours.nodes(data=True)) == list(ref.nodes(data=True))
+    assert list(ours.edges(keys=True, data=True)) == list(ref.edges(keys=True, data=True))
+    declared = declared_attributes(tmp_path / "nx.gexf")
+    del declared["edge", "networkx_key"]  # networkx's own record of multigraph keys
+    for cls in ("node", "edge"):  # same types, declared in the same order (of first appearance)
+        assert [(k, t) for k, t in declared_attributes(tmp_path / "ours.gexf").items() if k[0] == cls] == [
+            (k, t) for k, t in declared.items() if k[0] == cls]
+    root = ET.parse(tmp_path / "ours.gexf").getroot()
+    node_attrs = root.find("g:graph/g:attributes[@class='node']", NS)
+    booleans = {a.get("id") for a in node_attrs.findall("g:attribute", NS) if a.get("type") == "boolean"}
+    assert {v.get("value") for n in root.iter("{%s}node" % NS["g"]) for v in n.iter("{%s}attvalue" % NS["g"])
+            if v.get("for") in booleans} == {"true", "false"}  # GEXF booleans are lower case
+    a = ours.nodes['paper:a&"<b>']
+    assert a["label"] == "Ti\"t&l<e>\n\r\t\x7f" and a["authors"] == "x; 3; None" and a["flag"] is True
+    assert a["score_x"] == 1.0 and a["mixed"] == "3" and a["boolint"] == "True" and "nanonly" not in a
+    assert ours.nodes["concept:nan-type"]["type"] == "nan" and ours.nodes["concept:nan-type"]["label"] == "txt"
+    assert ours.nodes["paper:odd\\x02id"]["start"] == "2024-05-20"

@@ -201,3 +201,14 @@ def test_build_with_neo4j_loads_the_build(neo4j_db, examples_dir, tmp_path):
                              env={**env, "NEO4J_PASSWORD": None})
     assert res.exit_code == 3 and res.output.startswith("Error: ") and len(res.output.strip().splitlines()) == 1
     assert "wrong-pw-93f1" not in res.output and not (bad / "graph.json").exists()
+
+
+def test_load_builds_the_fulltext_indexes_after_the_data(neo4j_db, sample_graph):
+    """The loader leaves the full-text indexes out while writing and creates them at the end."""
+    for name in ("paper_text", "concept_text"):
+        fetch(neo4j_db, f"DROP INDEX {name} IF EXISTS")
+    load_graph(sample_graph(), neo4j_db)
+    states = {r["name"]: r["state"] for r in fetch(neo4j_db, "SHOW FULLTEXT INDEXES YIELD name, state")}
+    assert states == {"paper_text": "ONLINE", "concept_text": "ONLINE"}
+    hits = fetch(neo4j_db, "CALL db.index.fulltext.queryNodes('paper_text', 'propose') YIELD node RETURN node.id AS id")
+    assert "p1" in {h["id"] for h in hits}

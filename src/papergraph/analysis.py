@@ -22,7 +22,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from itertools import combinations
 
 import networkx as nx
 import numpy as np
@@ -61,9 +60,10 @@ def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: 
         raise ValueError(f"similar_top_k must be >= 0, got {similar_top_k}")
     add_cooccurrence(G, min_papers=cooccur_min_papers, npmi_min=npmi_min)
     add_similar_papers(G, top_k=similar_top_k)
-    add_communities(G, seed=seed)
+    H = cooccurrence_graph(G)
+    add_communities(G, seed=seed, H=H)
     add_ranks(G)
-    add_layout(G, seed=seed)
+    add_layout(G, seed=seed, H=H)
 
 
 def paper_concepts(G: nx.MultiDiGraph) -> dict[str, set[str]]:
@@ -91,20 +91,35 @@ def _remove_edges(G: nx.MultiDiGraph, key: str) -> None:
 def add_cooccurrence(G: nx.MultiDiGraph, *, min_papers: int = 2, npmi_min: float = 0.0) -> int:
     """Add ``CO_OCCURS`` edges for concept pairs named together often enough.
 
+    Pairs are counted one concept at a time (its papers' concept lists, numpy), never all
+    pairs at once, so memory stays O(papers x concepts per paper).
+
     Returns:
         The number of edges added.
     """
     _remove_edges(G, CO_OCCURS)
     pcs = paper_concepts(G)
     n = len(pcs)
-    df = Counter(c for cs in pcs.values() for c in cs)
-    pairs = Counter(pair for cs in pcs.values() for pair in combinations(sorted(cs), 2))
+    concepts = sorted({c for cs in pcs.values() for c in cs})
+    rank = {c: i for i, c in enumerate(concepts)}
+    rows = [np.array(sorted(rank[c] for c in cs), dtype=np.int64) for cs in pcs.values()]
+    postings: list[list[int]] = [[] for _ in concepts]
+    for p, row in enumerate(rows):
+        for c in row.tolist():
+            postings[c].append(p)
+    df = [len(ps) for ps in postings]
     added = 0
-    for (a, b), w in sorted(kv for kv in pairs.items() if kv[1] >= min_papers):
-        score = npmi(w, df[a], df[b], n)
-        if score > npmi_min:
-            G.add_edge(a, b, key=CO_OCCURS, type=CO_OCCURS, weight=w, npmi=round(score, 4))
-            added += 1
+    for a in range(len(concepts)):  # a < b in node-id order, as the edges have always been added
+        if df[a] < min_papers:
+            continue
+        cand = np.concatenate([rows[p] for p in postings[a]])
+        bs, ws = np.unique(cand[cand > a], return_counts=True)
+        keep = ws >= min_papers
+        for b, w in zip(bs[keep].tolist(), ws[keep].tolist()):
+            score = npmi(w, df[a], df[b], n)
+            if score > npmi_min:
+                G.add_edge(concepts[a], concepts[b], key=CO_OCCURS, type=CO_OCCURS, weight=w, npmi=round(score, 4))
+                added += 1
     return added
 
 
@@ -168,13 +183,15 @@ def cooccurrence_graph(G: nx.MultiDiGraph) -> nx.Graph:
     return H
 
 
-def add_communities(G: nx.MultiDiGraph, *, seed: int = 0) -> list[dict]:
+def add_communities(G: nx.MultiDiGraph, *, seed: int = 0, H: nx.Graph | None = None) -> list[dict]:
     """Louvain communities of the co-occurrence graph; sets ``community`` and ``G.graph["communities"]``.
+
+    ``H``: the graph's :func:`cooccurrence_graph`, if already made.
 
     Returns:
         The list stored in ``G.graph["communities"]``.
     """
-    H = cooccurrence_graph(G)
+    H = cooccurrence_graph(G) if H is None else H
     parts = nx.community.louvain_communities(H, weight="weight", seed=seed) if len(H) else []
     ranked = [sorted(p, key=lambda c: (-int(G.nodes[c].get("paper_count") or 0), G.nodes[c]["name"], c))
               for p in parts]
@@ -194,17 +211,24 @@ def add_communities(G: nx.MultiDiGraph, *, seed: int = 0) -> list[dict]:
 def pagerank(H: nx.Graph, *, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> dict:
     """PageRank of an undirected weighted graph by power iteration (numpy; no scipy needed)."""
     nodes = list(H)
-    n = len(nodes)
-    if n == 0:
-        return {}
     idx = {v: i for i, v in enumerate(nodes)}
-    src, dst, w = [], [], []
+    ends, w = [], []
     for u, v, d in H.edges(data=True):
-        wt = float(d.get("weight", 1.0))
-        src += [idx[u], idx[v]]
-        dst += [idx[v], idx[u]]
-        w += [wt, wt]
-    src_a, dst_a, w_a = np.array(src, dtype=int), np.array(dst, dtype=int), np.array(w)
+        ends += [idx[u], idx[v]]
+        w.append(float(d.get("weight", 1.0)))
+    rank = _pagerank(len(nodes), np.array(ends, dtype=np.int64).reshape(-1, 2), np.array(w),
+                     alpha=alpha, tol=tol, max_iter=max_iter)
+    return {v: float(rank[i]) for v, i in idx.items()}
+
+
+def _pagerank(n: int, pairs: np.ndarray, w: np.ndarray, *, alpha: float = 0.85, tol: float = 1e-10,
+              max_iter: int = 200) -> np.ndarray:
+    """PageRank of ``n`` nodes joined by undirected ``pairs`` (k x 2 indices) of weights ``w``."""
+    if n == 0:
+        return np.zeros(0)
+    src_a = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    dst_a = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    w_a = np.concatenate([w, w]).astype(float)
     out_w = np.bincount(src_a, weights=w_a, minlength=n)
     dangling = out_w == 0
     rank = np.full(n, 1.0 / n)
@@ -216,19 +240,27 @@ def pagerank(H: nx.Graph, *, alpha: float = 0.85, tol: float = 1e-10, max_iter: 
         rank = new
         if err < n * tol:
             break
-    return {v: float(rank[i]) for v, i in idx.items()}
+    return rank
 
 
 def add_ranks(G: nx.MultiDiGraph) -> None:
-    """Set ``pagerank`` and ``degree`` on every Paper and Concept node."""
-    keep = {n for n, d in G.nodes(data=True) if d.get("label") in ("Paper", "Concept")}
-    H = nx.Graph()
-    H.add_nodes_from(keep)
+    """Set ``pagerank`` and ``degree`` on every Paper and Concept node.
+
+    PageRank runs on the undirected Paper/Concept graph, a pair weighted by the edges joining it.
+    """
+    keep = [n for n, d in G.nodes(data=True) if d.get("label") in ("Paper", "Concept")]
+    idx = {n: i for i, n in enumerate(keep)}
+    size = len(keep)
+    degree = dict.fromkeys(G, 0)
+    codes = []
     for u, v in G.edges():
-        if u in keep and v in keep and u != v:
-            w = H[u][v]["weight"] + 1 if H.has_edge(u, v) else 1
-            H.add_edge(u, v, weight=w)
-    pr = pagerank(H)
-    for n in keep:
-        G.nodes[n]["pagerank"] = round(pr.get(n, 0.0), 8)
-        G.nodes[n]["degree"] = int(G.degree(n))
+        degree[u] += 1
+        degree[v] += 1
+        i, j = idx.get(u), idx.get(v)
+        if i is not None and j is not None and i != j:
+            codes.append(i * size + j if i < j else j * size + i)
+    pairs, weights = np.unique(np.array(codes, dtype=np.int64), return_counts=True)
+    rank = _pagerank(size, np.stack([pairs // max(size, 1), pairs % max(size, 1)], axis=1), weights)
+    for n, i in idx.items():
+        G.nodes[n]["pagerank"] = round(float(rank[i]), 8)
+        G.nodes[n]["degree"] = degree[n]

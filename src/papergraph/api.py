@@ -180,21 +180,28 @@ def build_outputs(inputs, outdir: str | os.PathLike, *, warn: Callable[[str], No
     from .export.gexf import write_gexf
     from .export.json import write_graph_json
     from .engine import EngineStats
-    from .graph import concepts_of
+    from .graph import build_graph, concepts_of
 
     t0 = time.perf_counter()
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out}: exists and is not a directory")
     stats = kwargs.setdefault("stats", EngineStats())
-    G, report, exs = _build(inputs, **kwargs)
+    analytics = kwargs.pop("analytics", True)
+    kwargs.setdefault("corpus_vote", False)  # the graph votes itself, over canonical concepts
+    report, exs = extract(inputs, **kwargs)
     _warn_skipped(report, warn)
+    G = build_graph(report.papers, exs)
     by_id = {p.id: p for p in report.papers}
     with staged_dir(out) as stage:  # all three complete before any replaces the previous build's
-        write_graph_json(G, stage / "graph.json")
-        write_gexf(G, stage / "graph.gexf")
+        # concepts.jsonl first, so the per-paper extractions are freed before the analytics run
         with atomic_open(stage / "concepts.jsonl") as fh:
             write_extractions(fh, ((by_id[e.paper_id], e) for e in exs))
+        del exs, by_id
+        if analytics:
+            _add_analytics(G)
+        write_graph_json(G, stage / "graph.json")
+        write_gexf(G, stage / "graph.gexf")
     s = BuildSummary(report, papers=len(report.papers), seconds=time.perf_counter() - t0,
                      outputs=[str(out / n) for n in ("graph.gexf", "graph.json", "concepts.jsonl")],
                      cached=stats.cached)

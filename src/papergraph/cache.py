@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+import orjson
+
 from .errors import ConfigError, OutputError
 from .model import Paper, PaperExtraction
 
@@ -191,7 +193,13 @@ def encode(ex: PaperExtraction) -> str:
 def decode(data: str, paper_id: str) -> PaperExtraction | None:
     """The extraction stored as ``data``, re-labelled for ``paper_id``; None if unreadable."""
     try:
-        d = json.loads(data)
+        d = orjson.loads(data)
+    except orjson.JSONDecodeError:  # orjson is stricter (e.g. lone surrogates): the standard parser decides
+        try:
+            d = json.loads(data)
+        except ValueError:
+            return None
+    try:
         d["paper_id"] = paper_id  # the same text may come back under another id
         return PaperExtraction.from_dict(d)
     except (ValueError, TypeError, KeyError):

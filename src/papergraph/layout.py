@@ -59,6 +59,8 @@ def force_layout(H: nx.Graph, *, seed: int = 0, iterations: int | None = None, e
     ej = np.array([e[1] for e in edges], dtype=int)
     ew = np.array([e[2] for e in edges], dtype=float)
     mass = np.bincount(np.concatenate([ei, ej]), minlength=n) + 1.0  # degree + 1
+    ends = np.concatenate([np.arange(n), ei, ej])
+    buf = None
     for step in range(iterations):
         if n <= exact_max:
             others, m_o, scale = pos, mass, 1.0
@@ -67,14 +69,23 @@ def force_layout(H: nx.Graph, *, seed: int = 0, iterations: int | None = None, e
             others, m_o, scale = pos[pick], mass[pick], n / sample
         # sum_j m_i m_j (p_i - o_j) / |p_i - o_j|^2, written as matrix products (BLAS) for speed
         sq_p, sq_o = (pos ** 2).sum(axis=1), (others ** 2).sum(axis=1)
-        inv = m_o[None, :] / np.maximum(sq_p[:, None] + sq_o[None, :] - 2.0 * pos @ others.T, 1e-4)
+        # inv = m_o / max(|p_i|^2 + |o_j|^2 - 2 p_i.o_j, 1e-4), in two reused n x k buffers
+        if buf is None or buf[0].shape != (n, len(others)):
+            buf = (np.empty((n, len(others))), np.empty((n, len(others))))
+        inv, cross = buf
+        np.add.outer(sq_p, sq_o, out=inv)
+        np.matmul(2.0 * pos, others.T, out=cross)
+        inv -= cross
+        np.maximum(inv, 1e-4, out=inv)
+        np.divide(m_o[None, :], inv, out=inv)
         disp = (pos * inv.sum(axis=1)[:, None] - inv @ others) * (_REPULSION * scale * mass[:, None])
         if len(edges):
             d = pos[ei] - pos[ej]
             dist = np.sqrt(np.maximum((d ** 2).sum(axis=1), 1e-12))
             f = d * (np.log1p(dist) / dist * ew)[:, None]
-            np.add.at(disp, ei, -f)
-            np.add.at(disp, ej, f)
+            # disp[ei] -= f; disp[ej] += f, summed in the order np.add.at would (bincount is faster)
+            for k in (0, 1):
+                disp[:, k] = np.bincount(ends, weights=np.concatenate([disp[:, k], -f[:, k], f[:, k]]), minlength=n)
         centred = pos - pos.mean(axis=0)
         disp -= centred / np.maximum(np.sqrt((centred ** 2).sum(axis=1)), 1e-9)[:, None] * (_GRAVITY * mass[:, None])
         length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 1e-9)
@@ -92,12 +103,15 @@ def _centre(points: list[tuple[float, float]], weights: list[float] | None = Non
     return (sum(p[0] * k for p, k in zip(points, w)) / total, sum(p[1] * k for p, k in zip(points, w)) / total)
 
 
-def add_layout(G: nx.MultiDiGraph, *, seed: int = 0) -> None:
-    """Set ``viz.position`` on every node of ``G`` (see the module docstring)."""
+def add_layout(G: nx.MultiDiGraph, *, seed: int = 0, H: nx.Graph | None = None) -> None:
+    """Set ``viz.position`` on every node of ``G`` (see the module docstring).
+
+    ``H``: the graph's ``analysis.cooccurrence_graph``, if already made.
+    """
     from .analysis import cooccurrence_graph
 
     rng = np.random.default_rng(seed + 1)
-    pos = dict(force_layout(cooccurrence_graph(G), seed=seed))
+    pos = dict(force_layout(cooccurrence_graph(G) if H is None else H, seed=seed))
     label = {n: d.get("label") for n, d in G.nodes(data=True)}
 
     def jitter(p: tuple[float, float], r: float) -> tuple[float, float]:

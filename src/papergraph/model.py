@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field, asdict
 
@@ -137,12 +138,55 @@ class PaperExtraction:
 
     @classmethod
     def from_dict(cls, d: dict) -> "PaperExtraction":
+        sentences: dict[str, str] = {}  # one copy of each evidence sentence of the paper
         return cls(
             paper_id=d["paper_id"],
-            concepts=[
-                ExtractedConcept(**{**c, "mentions": [Mention(**m) for m in c.get("mentions", [])]})
-                for c in d.get("concepts", [])
-            ],
-            relations=[Relation(**r) for r in d.get("relations", [])],
-            results=[Result(**r) for r in d.get("results", [])],
+            concepts=[_concept(c, sentences) for c in d.get("concepts", [])],
+            relations=[Relation(**_shared(r, sentences)) for r in d.get("relations", [])],
+            results=[Result(**_shared(r, sentences)) for r in d.get("results", [])],
         )
+
+
+def share_strings(ex: PaperExtraction) -> PaperExtraction:
+    """``ex`` with one copy of each evidence sentence and shared type/role/rule/field strings
+    (what :meth:`PaperExtraction.from_dict` does while decoding), in place: a large build holds
+    every paper's extraction at once."""
+    sentences: dict[str, str] = {}
+    for c in ex.concepts:
+        c.evidence = sentences.setdefault(c.evidence, c.evidence)
+        c.type, c.role, c.rules = _tag(c.type), _tag(c.role), [_tag(r) for r in c.rules]
+    for r in (*ex.relations, *ex.results):
+        r.evidence = sentences.setdefault(r.evidence, r.evidence)
+    return ex
+
+
+def _concept(c: dict, sentences: dict[str, str]) -> ExtractedConcept:
+    c = _shared(_tagged(c, ("type", "role")), sentences)
+    c["mentions"] = [Mention(**_tagged(m, ("field",))) for m in c.get("mentions", [])]
+    if "rules" in c:
+        c["rules"] = [_tag(r) for r in c["rules"]]
+    return ExtractedConcept(**c)
+
+
+def _shared(d: dict, sentences: dict[str, str]) -> dict:
+    """``d`` (copied) with its ``evidence`` sentence shared with the paper's other records."""
+    d = dict(d)
+    ev = d.get("evidence")
+    if type(ev) is str:
+        d["evidence"] = sentences.setdefault(ev, ev)
+    return d
+
+
+def _tagged(d: dict, keys: tuple[str, ...]) -> dict:
+    """A copy of ``d`` whose values under ``keys`` (where present) are shared via :func:`_tag`."""
+    d = dict(d)
+    for k in keys:
+        if k in d:
+            d[k] = _tag(d[k])
+    return d
+
+
+def _tag(s):
+    """One shared copy of a short repeated string (types, roles, rule names, fields): a cache or
+    a large extraction file decodes millions of them."""
+    return sys.intern(s) if type(s) is str else s

@@ -50,13 +50,14 @@ class LocalBackend:
 
     def extract(self, papers: Sequence[Paper]) -> Iterator[tuple[PaperExtraction, str | None]]:
         """Yield ``(extraction, its cache JSON or None)`` per paper, in order."""
+        from ..model import share_strings
         from ..nlp import extract_papers
 
         if not papers:
             return
         if self.jobs <= 1 or len(papers) < 2 * self.batch_size:
             for ex in extract_papers(papers, self.nlp, jobs=1, batch_size=self.batch_size):
-                yield ex, None
+                yield share_strings(ex), None
             return
         yield from self._extract_in_pool(papers)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import islice
 
 import networkx as nx
 
@@ -16,18 +17,25 @@ __all__ = ["write_graph_json", "read_graph_json"]
 def write_graph_json(G: nx.MultiDiGraph, path: str | os.PathLike) -> None:
     """Write ``G`` as node-link JSON (``networkx.node_link_data(G, edges="edges")``), atomically.
 
-    Streamed a node or edge at a time: the whole document is never held as one object or string.
+    Streamed in chunks of nodes or edges: the whole document is never held as one object or string.
     """
     enc = json.JSONEncoder(ensure_ascii=False).encode
     with atomic_open(path) as fh:
         fh.write(f'{{"directed": {enc(G.is_directed())}, "multigraph": {enc(G.is_multigraph())}, '
                  f'"graph": {enc(G.graph)}, "nodes": [')
-        for i, n in enumerate(G):
-            fh.write((", " if i else "") + enc({**G.nodes[n], "id": n}))
+        _write_items(fh, enc, ({**d, "id": n} for n, d in G.nodes(data=True)))
         fh.write('], "edges": [')
-        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
-            fh.write((", " if i else "") + enc({**d, "source": u, "target": v, "key": k}))
+        _write_items(fh, enc, ({**d, "source": u, "target": v, "key": k}
+                               for u, v, k, d in G.edges(keys=True, data=True)))
         fh.write("]}")
+
+
+def _write_items(fh, enc, items, chunk: int = 50) -> None:
+    """The items of a JSON list, ``", "``-separated, encoded a chunk at a time (one encoder call per chunk)."""
+    sep = ""
+    for part in iter(lambda: list(islice(items, chunk)), []):
+        fh.write(sep + enc(part)[1:-1])  # a list encodes as "[" + ", ".join(items) + "]"
+        sep = ", "
 
 
 def read_graph_json(path: str | os.PathLike) -> nx.MultiDiGraph:

@@ -42,6 +42,7 @@ _VARIANT_SUFFIX = re.compile(
 _VENDOR = re.compile(r"^(?:OpenAI|Google|Meta|Anthropic|Microsoft|Alibaba|Mistral AI|NVIDIA|Apple|Amazon)[\s-]+(?=\S)")
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def is_acronym(name: str) -> bool:
     """True for short names with two or more capitals such as "RL", "LLMs", "LoRA"."""
     return bool(_ACRONYM.match(name.strip()))
@@ -142,21 +143,29 @@ def canonicalize(extractions: Sequence[PaperExtraction]) -> Canonicalization:
         A ``Canonicalization``: concepts by key, the per-paper assignment, and variant links.
     """
     expansions = _acronym_expansions(extractions)
+    resolved: dict[str, str] = {}
+
+    def resolve(name: str) -> str:
+        key = resolved.get(name)
+        if key is None:
+            key = resolved[name] = _resolve(name, expansions)
+        return key
+
     uf = _UnionFind()
     for ex in extractions:
         for c in ex.concepts:
-            k = _resolve(c.name, expansions)
+            k = resolve(c.name)
             uf.find(k)
             for a in c.aliases:
                 if not is_acronym(a) and not is_acronym(c.name):
                     uf.union(k, concept_key(a))
-    _merge_vendor_prefixes(extractions, expansions, uf)
+    _merge_vendor_prefixes(extractions, resolve, uf)
 
     groups: dict[str, list] = defaultdict(list)
     assignment: dict[tuple[str, str], str] = {}
     for ex in extractions:
         for c in ex.concepts:
-            root = uf.find(_resolve(c.name, expansions))
+            root = uf.find(resolve(c.name))
             groups[root].append((ex.paper_id, c))
             assignment[(ex.paper_id, c.name)] = root
 
@@ -164,15 +173,17 @@ def canonicalize(extractions: Sequence[PaperExtraction]) -> Canonicalization:
     return Canonicalization(concepts, assignment, _variants(concepts))
 
 
-def _merge_vendor_prefixes(extractions: Sequence[PaperExtraction], expansions: dict[str, Counter],
-                           uf: _UnionFind) -> None:
-    """Join "OpenAI o1" to "o1" (and the like) when both are Model concepts in the corpus."""
-    models = {_resolve(c.name, expansions) for ex in extractions for c in ex.concepts if c.type == "Model"}
+def _merge_vendor_prefixes(extractions: Sequence[PaperExtraction], resolve, uf: _UnionFind) -> None:
+    """Join "OpenAI o1" to "o1" (and the like) when both are Model concepts in the corpus.
+
+    ``resolve``: per-paper concept name -> key (see :func:`_resolve`).
+    """
+    models = {resolve(c.name) for ex in extractions for c in ex.concepts if c.type == "Model"}
     for ex in extractions:
         for c in ex.concepts:
             m = _VENDOR.match(c.name) if c.type == "Model" else None
             if m and concept_key(c.name[m.end():]) in models:
-                uf.union(concept_key(c.name[m.end():]), _resolve(c.name, expansions))
+                uf.union(concept_key(c.name[m.end():]), resolve(c.name))
 
 
 def _merge(key: str, members: list) -> CanonicalConcept:
