@@ -161,26 +161,21 @@ def share_strings(ex: PaperExtraction) -> PaperExtraction:
 
 
 def _concept(c: dict, sentences: dict[str, str]) -> ExtractedConcept:
-    c = _shared(_tagged(c, ("type", "role")), sentences)
-    c["mentions"] = [Mention(**_tagged(m, ("field",))) for m in c.get("mentions", [])]
+    c = _shared(c, sentences, ("type", "role"))
+    c["mentions"] = [Mention(**_shared(m, sentences, ("field",))) for m in c.get("mentions", [])]
     if "rules" in c:
         c["rules"] = [_tag(r) for r in c["rules"]]
     return ExtractedConcept(**c)
 
 
-def _shared(d: dict, sentences: dict[str, str]) -> dict:
-    """``d`` (copied) with its ``evidence`` sentence shared with the paper's other records."""
+def _shared(d: dict, sentences: dict[str, str], tags: tuple[str, ...] = ()) -> dict:
+    """A copy of ``d`` whose ``evidence`` sentence is shared with the paper's other records and
+    whose values under ``tags`` (where present) are shared via :func:`_tag`."""
     d = dict(d)
     ev = d.get("evidence")
     if type(ev) is str:
         d["evidence"] = sentences.setdefault(ev, ev)
-    return d
-
-
-def _tagged(d: dict, keys: tuple[str, ...]) -> dict:
-    """A copy of ``d`` whose values under ``keys`` (where present) are shared via :func:`_tag`."""
-    d = dict(d)
-    for k in keys:
+    for k in tags:
         if k in d:
             d[k] = _tag(d[k])
     return d
