@@ -86,6 +86,23 @@ def test_similar_top_k_bounds_edges_per_paper():
     assert all(G.degree(f"paper:{p}") > 2 for p in named)  # everyone got at least one
 
 
+def test_similar_ignores_concepts_above_the_absolute_paper_cap(monkeypatch):
+    # 400 papers: "hub" is in 60 (15 %, under the 20 % share), each pair "rare<k>" in two papers
+    named = {str(i): [f"rare{i // 2}"] + (["hub"] if i < 60 else []) for i in range(400)}
+    G = make_graph(named)
+    analysis.add_similar_papers(G, top_k=3)
+    uncapped = edges_of(G, "SIMILAR_TO")
+    assert any(int(u[6:]) // 2 != int(v[6:]) // 2 for u, v in uncapped)  # "hub" links non-pairs
+    monkeypatch.setattr(analysis, "SIMILAR_MAX_PAPERS", 59)
+    analysis.add_similar_papers(G, top_k=3)
+    capped = edges_of(G, "SIMILAR_TO")
+    # only the "rare" pairs are left; "hub" still counts in the norm, so paper 0's score is lower
+    assert set(capped) == {(f"paper:{2 * k}", f"paper:{2 * k + 1}") for k in range(200)}
+    idf_r, idf_h = math.log(400 / 2), math.log(400 / 60)
+    assert capped["paper:0", "paper:1"]["score"] == pytest.approx(idf_r ** 2 / (idf_r ** 2 + idf_h ** 2), abs=1e-4)
+    assert capped["paper:100", "paper:101"]["score"] == 1.0
+
+
 def test_communities_follow_components_and_isolated_get_minus_one():
     named = {"1": ["a", "b", "c"], "2": ["a", "b", "c"], "3": ["x", "y"], "4": ["x", "y"], "5": ["lonely"]}
     G = make_graph(named)
@@ -251,3 +268,17 @@ def test_force_layout_attraction_sum_matches_add_at():
     got = np.stack([np.bincount(ends, weights=np.concatenate([disp[:, k], -f[:, k], f[:, k]]), minlength=n)
                     for k in (0, 1)], axis=1)
     assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fast_unique_and_top_k_equal_numpy(seed):
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(seed)
+    runs = [np.sort(rng.choice(300, size=int(rng.integers(1, 60)), replace=False)) for _ in range(8)]
+    idx = np.concatenate(runs)
+    values, inv = analysis._unique_inverse(idx)
+    ref_values, ref_inv = np.unique(idx, return_inverse=True)
+    assert values.tolist() == ref_values.tolist() and inv.tolist() == ref_inv.ravel().tolist()
+    score = rng.integers(0, 6, size=len(values)) / 5.0  # many ties
+    for k in (1, 3, 5, len(values), len(values) + 2):
+        assert analysis._top(score, values, k).tolist() == np.lexsort((values, -score))[:k].tolist()

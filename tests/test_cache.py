@@ -74,6 +74,26 @@ def test_only_new_papers_are_extracted(corpus, source_papers, tmp_path):
     assert set(got) - set(fresh) == {p.id for p in source_papers[N:N + 3]}
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_unreadable_rows_are_reextracted_in_place_and_rewritten(corpus, source_papers, tmp_path, jobs):
+    """Rows read lazily: damaged ones, between good rows and new papers, are re-extracted in order."""
+    path, fresh = corpus
+    run(path, tmp_path)
+    db = sqlite3.connect(tmp_path / CACHE_FILE)
+    keys = [r[0] for r in db.execute("SELECT content FROM extraction ORDER BY content")]
+    with db:
+        db.execute("UPDATE extraction SET data = ? WHERE content = ?", ['{"concepts": [', keys[1]])
+        db.execute("UPDATE extraction SET data = ? WHERE content = ?", ["null", keys[6]])
+    db.close()
+    more = write_jsonl(tmp_path / "more.jsonl", source_papers[:N + 2])
+    stats, got = run(more, tmp_path, jobs=jobs, batch_size=1)
+    assert (stats.extracted, stats.cached) == (4, N - 2)
+    _, reference = run(more, None)
+    assert list(got) == list(reference) and got == reference
+    again, _ = run(more, tmp_path)
+    assert (again.extracted, again.cached) == (0, N + 2)
+
+
 def test_changed_title_or_abstract_is_reextracted_but_not_other_fields(corpus, source_papers, tmp_path):
     path, _ = corpus
     run(path, tmp_path)

@@ -68,3 +68,34 @@ def test_relations_and_results():
     assert G.nodes[r]["value"] == 71.3
     assert G.has_edge(paper_node("p1"), r, key="REPORTS")
     assert {k for _, _, k in G.out_edges(r, keys=True)} == {"ON", "OF", "MEASURED_BY"}
+
+
+def test_reduced_extractions_give_the_same_graph(shared_corpus):
+    """What a build keeps of each extraction (for_graph) assembles the graph the full ones do,
+    value types included, on the shared corpus and on values that only look alike (1 and 1.0)."""
+    import copy
+    import json
+
+    from papergraph.api import extract
+    from papergraph.graph import for_graph
+    from papergraph.nlp.canonical import canonicalize
+
+    report, exs = extract([shared_corpus], corpus_vote=False)
+    odd = PaperExtraction("p1", [C("One", "Model", conf=1.0), C("Int", "Task", conf=1),
+                                 C("Votes", "Method", conf=0.5)])
+    odd.concepts[2].type_scores = {"Method": 0.5, "Task": 0.2}
+    odd.concepts[1].mentions = [Mention("title", 1, 4, "Int"), Mention("abstract", 7, 10, "Int")]
+    papers, exs = [*report.papers, P("p1")], [*exs, odd]
+    full = build_graph(papers, copy.deepcopy(exs))
+    reduced = [for_graph(e) for e in exs]
+    assert not any(m.text for e in reduced for c in e.concepts for m in c.mentions)
+    lean = build_graph(papers, iter(reduced), canon=canonicalize(reduced))
+
+    def dump(G):
+        return json.dumps([list(G.nodes(data=True)), list(G.edges(keys=True, data=True))], default=list)
+
+    assert dump(lean) == dump(full)
+    edge = lean.edges[paper_node("p1"), concept_node("int"), "USES"]
+    assert type(edge["confidence"]) is int and (edge["start"], edge["end"]) == (1, 4)
+    assert type(lean.edges[paper_node("p1"), concept_node("one"), "USES"]["confidence"]) is float
+    assert lean.nodes[concept_node("vote")]["type_votes"] == {"Method": 0.5, "Task": 0.2}

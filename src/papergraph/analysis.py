@@ -19,8 +19,8 @@ given ``seed``. Added to the schema:
 
 from __future__ import annotations
 
-import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
 
 import networkx as nx
@@ -34,9 +34,12 @@ __all__ = ["add_analytics", "add_cooccurrence", "add_similar_papers", "add_commu
 
 CO_OCCURS = "CO_OCCURS"
 SIMILAR_TO = "SIMILAR_TO"
-#: Concepts named by more than this share of papers (and by more than 50) are too common to make
-#: two papers similar; skipping them keeps similarity near-linear on large corpora.
+#: Concepts named by more than this share of papers (and by more than 50), or by more than
+#: ``SIMILAR_MAX_PAPERS`` papers, are too common to make two papers similar. They still count in
+#: each paper's norm, but are not used to find or score neighbours: a paper's neighbourhood stays
+#: bounded, so similarity costs O(papers), not O(papers^2), on large corpora.
 SIMILAR_MAX_DF = 0.2
+SIMILAR_MAX_PAPERS = 2000
 
 
 def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: float = 0.0,
@@ -68,10 +71,8 @@ def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: 
 
 def paper_concepts(G: nx.MultiDiGraph) -> dict[str, set[str]]:
     """Concept node ids named by each paper (Paper -> Concept edges), keyed by paper node id."""
-    out: dict[str, set[str]] = {}
-    for p in papers_of(G):
-        out[p] = {v for v in G.successors(p) if G.nodes[v].get("label") == "Concept"}
-    return out
+    concepts = set(concepts_of(G))
+    return {p: concepts.intersection(G.adj[p]) for p in papers_of(G)}
 
 
 def npmi(n_xy: int, n_x: int, n_y: int, n: int) -> float:
@@ -85,7 +86,7 @@ def npmi(n_xy: int, n_x: int, n_y: int, n: int) -> float:
 
 
 def _remove_edges(G: nx.MultiDiGraph, key: str) -> None:
-    G.remove_edges_from([(u, v, k) for u, v, k in G.edges(keys=True) if k == key])
+    G.remove_edges_from([(u, v, key) for u, nbrs in G.adjacency() for v, keys in nbrs.items() if key in keys])
 
 
 def add_cooccurrence(G: nx.MultiDiGraph, *, min_papers: int = 2, npmi_min: float = 0.0) -> int:
@@ -113,7 +114,8 @@ def add_cooccurrence(G: nx.MultiDiGraph, *, min_papers: int = 2, npmi_min: float
         if df[a] < min_papers:
             continue
         cand = np.concatenate([rows[p] for p in postings[a]])
-        bs, ws = np.unique(cand[cand > a], return_counts=True)
+        bs, inv = _unique_inverse(cand[cand > a])
+        ws = np.bincount(inv, minlength=len(bs))
         keep = ws >= min_papers
         for b, w in zip(bs[keep].tolist(), ws[keep].tolist()):
             score = npmi(w, df[a], df[b], n)
@@ -139,7 +141,8 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
     df = Counter(c for cs in pcs.values() for c in cs)
     idf = {c: math.log(n / d) for c, d in df.items()}
     norm = {p: math.sqrt(sum(idf[c] ** 2 for c in cs)) for p, cs in pcs.items()}
-    usable = {c for c, d in df.items() if idf[c] > 0 and not (d > 50 and d > SIMILAR_MAX_DF * n)}
+    cap = min(SIMILAR_MAX_DF * n, SIMILAR_MAX_PAPERS)
+    usable = {c for c, d in df.items() if idf[c] > 0 and not (d > 50 and d > cap)}
     papers = sorted(pcs)
     postings: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(papers):
@@ -158,7 +161,7 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
             continue
         idx = np.concatenate([post[c] for c in cs])
         w = np.repeat([idf[c] ** 2 for c in cs], [len(post[c]) for c in cs])
-        others, inv = np.unique(idx, return_inverse=True)
+        others, inv = _unique_inverse(idx)
         dot = np.bincount(inv, weights=w)
         shared = np.bincount(inv)
         mine = others != i
@@ -166,8 +169,7 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
         if not len(others):
             continue
         score = dot / (norm[a] * norms[others])
-        order = np.lexsort((others, -score))[:top_k]
-        for j in order:
+        for j in _top(score, others, top_k):
             b = papers[others[j]]
             keep[min(a, b), max(a, b)] = (float(score[j]), int(shared[j]))
     for (a, b), (s, k) in sorted(keep.items()):
@@ -175,11 +177,34 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
     return len(keep)
 
 
+def _unique_inverse(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(idx, return_inverse=True)``, faster on a concatenation of sorted runs (a stable
+    argsort merges runs instead of sorting from scratch)."""
+    order = np.argsort(idx, kind="stable")
+    s = idx[order]
+    first = np.empty(len(s), dtype=bool)
+    first[:1] = True
+    np.not_equal(s[1:], s[:-1], out=first[1:])
+    inv = np.empty(len(s), dtype=np.intp)
+    inv[order] = np.cumsum(first) - 1
+    return s[first], inv
+
+
+def _top(score: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` best by (score desc, id asc), as ``np.lexsort((ids, -score))[:k]``
+    gives, without sorting everything: only the candidates scoring at least the k-th best are."""
+    if len(score) > k:
+        kth = np.partition(score, len(score) - k)[len(score) - k]
+        cand = np.flatnonzero(score >= kth)
+        return cand[np.lexsort((ids[cand], -score[cand]))[:k]]
+    return np.lexsort((ids, -score))[:k]
+
+
 def cooccurrence_graph(G: nx.MultiDiGraph) -> nx.Graph:
     """The undirected weighted concept graph of the ``CO_OCCURS`` edges of ``G``."""
     H = nx.Graph()
-    H.add_weighted_edges_from((u, v, d.get("weight", 1)) for u, v, k, d in G.edges(keys=True, data=True)
-                              if k == CO_OCCURS)
+    H.add_weighted_edges_from((u, v, keys[CO_OCCURS].get("weight", 1)) for u, nbrs in G.adjacency()
+                              for v, keys in nbrs.items() if CO_OCCURS in keys)
     return H
 
 
@@ -252,14 +277,19 @@ def add_ranks(G: nx.MultiDiGraph) -> None:
     idx = {n: i for i, n in enumerate(keep)}
     size = len(keep)
     degree = dict.fromkeys(G, 0)
-    codes = []
-    for u, v in G.edges():
-        degree[u] += 1
-        degree[v] += 1
-        i, j = idx.get(u), idx.get(v)
-        if i is not None and j is not None and i != j:
-            codes.append(i * size + j if i < j else j * size + i)
-    pairs, weights = np.unique(np.array(codes, dtype=np.int64), return_counts=True)
+    codes = array("q")  # 8 bytes a pair, not a Python int each: millions of edges on large builds
+    for u, nbrs in G.adjacency():
+        i = idx.get(u)
+        for v, keys in nbrs.items():
+            m = len(keys)  # parallel edges of different types
+            degree[u] += m
+            degree[v] += m
+            j = idx.get(v)
+            if i is not None and j is not None and i != j:
+                code = i * size + j if i < j else j * size + i
+                for _ in range(m):
+                    codes.append(code)
+    pairs, weights = np.unique(np.frombuffer(codes, dtype=np.int64), return_counts=True)
     rank = _pagerank(size, np.stack([pairs // max(size, 1), pairs % max(size, 1)], axis=1), weights)
     for n, i in idx.items():
         G.nodes[n]["pagerank"] = round(float(rank[i]), 8)

@@ -15,27 +15,29 @@ Schema (edge key == relationship type):
 
 from __future__ import annotations
 
+import sys
+from types import MappingProxyType
 from typing import Iterable, Sequence
 
 import networkx as nx
 
-from .model import ROLES, Paper, PaperExtraction, edge_type_for
+from .model import ROLES, Mention, Paper, PaperExtraction, edge_type_for
 from .nlp.canonical import Canonicalization, canonicalize, concept_key
 
-__all__ = ["build_graph", "paper_node", "concept_node", "papers_of", "concepts_of"]
+__all__ = ["build_graph", "for_graph", "paper_node", "concept_node", "papers_of", "concepts_of"]
 
 # When a paper names one concept in several ways, the strongest role wins.
 _ROLE_RANK = {r: i for i, r in enumerate(("proposed", "compared", "used", "mentioned"))}
 
 
 def paper_node(paper_id: str) -> str:
-    """Node id of a paper."""
-    return f"paper:{paper_id}"
+    """Node id of a paper (one shared string object per id: a graph stores it once per edge)."""
+    return sys.intern(f"paper:{paper_id}")
 
 
 def concept_node(key: str) -> str:
-    """Node id of a concept."""
-    return f"concept:{key}"
+    """Node id of a concept (one shared string object per id)."""
+    return sys.intern(f"concept:{key}")
 
 
 def papers_of(G: nx.MultiDiGraph) -> list[str]:
@@ -59,19 +61,23 @@ def build_graph(
 
     Args:
         papers: the deduplicated papers.
-        extractions: one extraction per paper (matched by ``paper_id``).
+        extractions: one extraction per paper (matched by ``paper_id``); read once, in order, when
+            ``canon`` is given and ``min_confidence`` is 0 (so it may be a generator).
         min_confidence: concepts extracted with a lower confidence are left out.
-        canon: a precomputed corpus canonicalisation (computed here if omitted).
+        canon: a precomputed corpus canonicalisation of ``extractions`` (computed here if omitted).
 
     Returns:
         A ``networkx.MultiDiGraph`` following the schema in this module's docstring.
     """
-    extractions = [
-        PaperExtraction(e.paper_id, [c for c in e.concepts if c.confidence >= min_confidence],
-                        e.relations, e.results)
-        for e in extractions
-    ]
-    canon = canon or canonicalize(extractions)
+    if min_confidence > 0:
+        extractions = [
+            PaperExtraction(e.paper_id, [c for c in e.concepts if c.confidence >= min_confidence],
+                            e.relations, e.results)
+            for e in extractions
+        ]
+    if canon is None:
+        extractions = list(extractions)
+        canon = canonicalize(extractions)
     G = nx.MultiDiGraph(schema="papergraph/1")
     for p in papers:
         G.add_node(paper_node(p.id), label="Paper", id=p.id, title=p.title, abstract=p.abstract,
@@ -92,6 +98,40 @@ def build_graph(
         G.add_edge(concept_node(variant), concept_node(family), key="VARIANT_OF", type="VARIANT_OF",
                    evidence="", confidence=0.8)
     return G
+
+
+def for_graph(ex: PaperExtraction) -> PaperExtraction:
+    """``ex`` reduced, in place, to what :func:`build_graph` and ``canonicalize`` read: each
+    concept keeps only its first mention's position (not its text), offsets and confidences are
+    shared objects, rule lists become shared tuples, aliases tuples, and a ``type_scores`` that
+    only repeats the concept's own type and confidence (what the vote assumes when it is empty)
+    is emptied. A large build holds every paper's extraction until the graph is assembled."""
+    if len(_INTS) + len(_FLOATS) > 1 << 16:
+        _INTS.clear(), _FLOATS.clear()
+    for c in ex.concepts:
+        if c.mentions:
+            m = c.mentions[0]
+            c.mentions = [Mention(m.field, _shared(_INTS, m.start), _shared(_INTS, m.end), "")]
+        if len(c.type_scores) == 1 and c.type_scores.get(c.type) == c.confidence:
+            c.type_scores = _NO_SCORES
+        c.confidence = _shared(_FLOATS, c.confidence)
+        rules = tuple(c.rules)
+        c.rules = _RULE_SETS.setdefault(rules, rules)
+        c.aliases = tuple(c.aliases)
+    return ex
+
+
+_NO_SCORES = MappingProxyType({})
+_RULE_SETS: dict[tuple, tuple] = {}  # the few distinct rule combinations, shared
+# One object per distinct offset and confidence (millions of edges, few values); two dicts, as
+# 1 == 1.0 would otherwise turn a confidence into an int.
+_INTS: dict[int, int] = {}
+_FLOATS: dict[float, float] = {}
+
+
+def _shared(values: dict, v):
+    """The shared object equal to ``v`` if ``v`` is of the dict's type (int or float), else ``v``."""
+    return values.setdefault(v, v) if type(v) is (float if values is _FLOATS else int) else v
 
 
 def _add_paper_edges(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicalization) -> None:

@@ -131,8 +131,8 @@ def add_layout(G: nx.MultiDiGraph, *, seed: int = 0, H: nx.Graph | None = None) 
 
     concepts_of_paper = lambda n: (v for v in G.successors(n) if label[v] == "Concept")  # noqa: E731
     papers_of_concept = lambda n: (u for u in G.predecessors(n) if label[u] == "Paper")  # noqa: E731
-    place_near("Paper", concepts_of_paper, 0.02,
-               weight=lambda m: 1.0 / max(int(G.nodes[m].get("paper_count") or 0), 1))
+    n_papers = {n: max(int(d.get("paper_count") or 0), 1) for n, d in G.nodes(data=True) if label[n] == "Concept"}
+    place_near("Paper", concepts_of_paper, 0.02, weight=lambda m: 1.0 / n_papers[m])
     place_near("Concept", papers_of_concept, 0.08)
     # Papers sharing no laid-out concept go on a ring, their concepts in a small cloud by them.
     ring(sorted(x for x in G if label[x] == "Paper" and x not in pos), 1.15)

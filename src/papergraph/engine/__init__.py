@@ -111,36 +111,37 @@ def run_extraction(
 
 
 def _with_cache(papers: Sequence[Paper], backend: Backend, cache, stats: EngineStats) -> Iterator[PaperExtraction]:
-    """Serve cached papers from ``cache``, extract the rest on ``backend``, store what is new."""
+    """Serve cached papers from ``cache``, extract the rest on ``backend``, store what is new.
+
+    Cached rows are read and decoded ``_READ_BATCH`` papers at a time, as the caller consumes
+    them, so a caller that streams never holds every cached extraction at once. A row that turns
+    out unreadable is re-extracted on its own (and overwritten).
+    """
     from ..cache import content_key, decode, encode
 
     fp = backend.fingerprint()
     keys = [content_key(p) for p in papers]
-    done: dict[int, PaperExtraction] = {}
+    cached = cache.hits(fp, keys)
+    fresh = backend.extract([p for p, k in zip(papers, keys) if k not in cached])
+    pending: list[tuple[str, str]] = []
     for start in range(0, len(papers), _READ_BATCH):
         idx = range(start, min(start + _READ_BATCH, len(papers)))
-        rows = cache.get_many(fp, [keys[i] for i in idx])
+        rows = cache.get_many(fp, [keys[i] for i in idx if keys[i] in cached])
         for i in idx:
+            paper = papers[i]
             data = rows.get(keys[i])
-            ex = decode(data, papers[i].id) if data is not None else None
-            if ex is not None:  # an unreadable row is re-extracted and overwritten
-                done[i] = ex
-    misses = [p for i, p in enumerate(papers) if i not in done]
-    fresh = backend.extract(misses)
-    pending: list[tuple[str, str]] = []
-    for i, paper in enumerate(papers):
-        ex = done.pop(i, None)
-        if ex is not None:
-            stats.cached += 1
+            ex = decode(data, paper.id) if data is not None else None
+            if ex is not None:
+                stats.cached += 1
+                yield ex
+                continue
+            ex, data = next(fresh) if keys[i] not in cached else next(iter(backend.extract([paper])))
+            if ex.paper_id != paper.id:
+                raise RuntimeError(f"engine returned paper {ex.paper_id!r} for {paper.id!r}")
+            pending.append((keys[i], data if data is not None else encode(ex)))
+            if len(pending) >= _WRITE_BATCH:
+                cache.put_many(fp, pending)
+                pending = []
+            stats.extracted += 1
             yield ex
-            continue
-        ex, data = next(fresh)
-        if ex.paper_id != paper.id:
-            raise RuntimeError(f"engine returned paper {ex.paper_id!r} for {paper.id!r}")
-        pending.append((keys[i], data if data is not None else encode(ex)))
-        if len(pending) >= _WRITE_BATCH:
-            cache.put_many(fp, pending)
-            pending = []
-        stats.extracted += 1
-        yield ex
     cache.put_many(fp, pending)
