@@ -216,6 +216,8 @@ def builds(work: Path, pool, *, sizes: list[int], seed: int, reuse_cache: bool =
         log(f"build {label(n)} (full, {'reusing the cache' if reuse_cache else 'filling a fresh cache'})")
         full = measure([*PG, "build", str(full_path), "-o", str(work / f"out-{n}"), "--cache-dir", str(cache), "-q"])
         log(f"build {label(n)}: {full.seconds:.1f}s, peak RSS {full.rss_mb:.0f} MB; rebuild +{extra}")
+        if reuse_cache:  # an earlier run's rebuild may have cached the new papers: they must be extracted
+            log(f"dropped {forget_new_papers(cache, full_path, more_path)} cached rows of the new papers")
         again = measure([*PG, "build", str(more_path), "-o", str(work / f"out-{n}+"), "--cache-dir", str(cache),
                          "-q"])
         log(f"rebuild {label(n)}+1%: {again.seconds:.1f}s, peak RSS {again.rss_mb:.0f} MB")
@@ -229,6 +231,23 @@ def builds(work: Path, pool, *, sizes: list[int], seed: int, reuse_cache: bool =
             "cache": "reused: the full build extracted nothing" if reuse_cache else "fresh",
         }
     return out
+
+
+def forget_new_papers(cache: Path, full_path: Path, more_path: Path) -> int:
+    """Delete the cache rows of the papers in ``more_path`` but not in ``full_path``."""
+    import sqlite3
+
+    from papergraph.cache import CACHE_FILE, content_key
+    from papergraph.ingest import read_inputs
+
+    old = {p.id for p in read_inputs([full_path]).papers}
+    keys = [content_key(p) for p in read_inputs([more_path]).papers if p.id not in old]
+    db = sqlite3.connect(cache / CACHE_FILE)
+    try:
+        with db:
+            return sum(db.execute("DELETE FROM extraction WHERE content = ?", [k]).rowcount for k in keys)
+    finally:
+        db.close()
 
 
 def rss_at_100k(built: dict) -> dict:

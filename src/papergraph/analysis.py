@@ -251,15 +251,19 @@ def _pagerank(n: int, pairs: np.ndarray, w: np.ndarray, *, alpha: float = 0.85, 
     """PageRank of ``n`` nodes joined by undirected ``pairs`` (k x 2 indices) of weights ``w``."""
     if n == 0:
         return np.zeros(0)
-    src_a = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    dst_a = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    ix = np.int32 if n < 2**31 else np.int64  # half the memory of the edge arrays on large graphs
+    src_a = np.concatenate([pairs[:, 0], pairs[:, 1]]).astype(ix)
+    dst_a = np.concatenate([pairs[:, 1], pairs[:, 0]]).astype(ix)
     w_a = np.concatenate([w, w]).astype(float)
     out_w = np.bincount(src_a, weights=w_a, minlength=n)
     dangling = out_w == 0
     rank = np.full(n, 1.0 / n)
+    flow = np.empty_like(w_a)
     for _ in range(max_iter):
         share = np.where(dangling, 0.0, rank / np.where(dangling, 1.0, out_w))
-        new = np.bincount(dst_a, weights=share[src_a] * w_a, minlength=n) * alpha
+        np.take(share, src_a, out=flow)
+        flow *= w_a
+        new = np.bincount(dst_a, weights=flow, minlength=n) * alpha
         new += (1.0 - alpha) / n + alpha * rank[dangling].sum() / n
         err = float(np.abs(new - rank).sum())
         rank = new
@@ -290,7 +294,9 @@ def add_ranks(G: nx.MultiDiGraph) -> None:
                 for _ in range(m):
                     codes.append(code)
     pairs, weights = np.unique(np.frombuffer(codes, dtype=np.int64), return_counts=True)
-    rank = _pagerank(size, np.stack([pairs // max(size, 1), pairs % max(size, 1)], axis=1), weights)
+    del codes
+    pairs = np.stack([pairs // max(size, 1), pairs % max(size, 1)], axis=1)
+    rank = _pagerank(size, pairs, weights)
     for n, i in idx.items():
         G.nodes[n]["pagerank"] = round(float(rank[i]), 8)
         G.nodes[n]["degree"] = degree[n]

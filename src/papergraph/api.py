@@ -240,7 +240,7 @@ def _build_into(inputs, out: Path, warn, kwargs: dict) -> tuple["IngestReport", 
     from .graph import build_graph, for_graph
     from .nlp.canonical import canonicalize
 
-    stats = kwargs.setdefault("stats", EngineStats())
+    kwargs.setdefault("stats", EngineStats())
     analytics = kwargs.pop("analytics", True)
     if kwargs.pop("corpus_vote", False):  # voting needs every extraction first: no streaming
         report, exs = extract(inputs, corpus_vote=True, **kwargs)
