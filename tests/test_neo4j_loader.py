@@ -212,3 +212,21 @@ def test_load_builds_the_fulltext_indexes_after_the_data(neo4j_db, sample_graph)
     assert states == {"paper_text": "ONLINE", "concept_text": "ONLINE"}
     hits = fetch(neo4j_db, "CALL db.index.fulltext.queryNodes('paper_text', 'propose') YIELD node RETURN node.id AS id")
     assert "p1" in {h["id"] for h in hits}
+
+
+def test_relationship_batches_keep_each_start_node_whole_and_lock_ends_in_order():
+    """A paper's relationships never straddle two batches; rows within a batch are sorted by (end, start),
+    the order in which the batch locks its end nodes."""
+    from papergraph.neo4j.loader import _split
+
+    rows = [{"start": f"p{i:02d}", "end": f"c{(7 * i + j) % 5}", "props": {"k": j}} for i in range(40) for j in range(3)]
+    batches = list(_split(rows, 10))
+    assert sorted(repr(r) for b in batches for r in b) == sorted(repr(r) for r in rows)
+    owner = {}
+    for n, batch in enumerate(batches):
+        assert 10 <= len(batch) <= 12 or (n == len(batches) - 1 and batch)
+        assert [(r["end"], r["start"]) for r in batch] == sorted((r["end"], r["start"]) for r in batch)
+        for r in batch:
+            assert owner.setdefault(r["start"], n) == n, f"{r['start']} is in batches {owner[r['start']]} and {n}"
+    nodes = [{"id": f"n{i}", "props": {}} for i in range(25)]
+    assert list(_split(nodes, 10)) == [nodes[:10], nodes[10:20], nodes[20:]]
