@@ -84,3 +84,17 @@ def test_bench_smoke_run(shared_corpus, tmp_path):
     assert res["targets"]["bolt_rels_per_s"]["met"] is None  # not measured without Neo4j
     assert "target extract_vs_spacy" in proc.stdout
     assert (tmp_path / "work" / "papers-40.jsonl").exists()
+
+
+def test_stage_profile_writes_the_build_outputs(corpus_mod, shared_corpus, tmp_path, capsys):
+    """bench/stages.py runs the build step by step: its files equal `papergraph build`'s."""
+    from papergraph.api import build_outputs
+
+    papers = corpus_mod.write_corpus(tmp_path / "p.jsonl", 40, seed=1, pool=corpus_mod.load_pool(shared_corpus))
+    _module("stages").main(str(papers), str(tmp_path / "cache"), str(tmp_path / "staged"))
+    lines = capsys.readouterr().out.splitlines()
+    stages = ["imports", "canonicalize", "build_graph", "co-occurrence", "layout", "graph.json", "graph.gexf"]
+    assert [s for ln in lines for s in stages if f" {s} " in ln] == stages
+    build_outputs([papers], tmp_path / "built", use_cache=True, cache_dir=tmp_path / "cache")
+    for name in ("graph.json", "graph.gexf", "concepts.jsonl"):
+        assert (tmp_path / "staged" / name).read_bytes() == (tmp_path / "built" / name).read_bytes()

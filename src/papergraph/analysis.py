@@ -67,6 +67,7 @@ def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: 
     add_communities(G, seed=seed, H=H)
     add_ranks(G)
     add_layout(G, seed=seed, H=H)
+    H.clear()  # networkx's cached views make H a reference cycle: free its edges now, not at the next full GC
 
 
 def paper_concepts(G: nx.MultiDiGraph) -> dict[str, set[str]]:
