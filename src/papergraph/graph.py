@@ -111,10 +111,10 @@ def for_graph(ex: PaperExtraction) -> PaperExtraction:
     for c in ex.concepts:
         if c.mentions:
             m = c.mentions[0]
-            c.mentions = [Mention(m.field, _shared(_INTS, m.start), _shared(_INTS, m.end), "")]
+            c.mentions = [Mention(m.field, _interned(_INTS, m.start), _interned(_INTS, m.end), "")]
         if len(c.type_scores) == 1 and c.type_scores.get(c.type) == c.confidence:
             c.type_scores = _NO_SCORES
-        c.confidence = _shared(_FLOATS, c.confidence)
+        c.confidence = _interned(_FLOATS, c.confidence)
         rules = tuple(c.rules)
         c.rules = _RULE_SETS.setdefault(rules, rules)
         c.aliases = tuple(c.aliases)
@@ -129,7 +129,7 @@ _INTS: dict[int, int] = {}
 _FLOATS: dict[float, float] = {}
 
 
-def _shared(values: dict, v):
+def _interned(values: dict, v):
     """The shared object equal to ``v`` if ``v`` is of the dict's type (int or float), else ``v``."""
     return values.setdefault(v, v) if type(v) is (float if values is _FLOATS else int) else v
 
