@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, defaultdict
+from typing import Callable
 
 import networkx as nx
 import numpy as np
@@ -43,7 +44,7 @@ SIMILAR_MAX_PAPERS = 2000
 
 
 def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: float = 0.0,
-                  similar_top_k: int = 5, seed: int = 0) -> None:
+                  similar_top_k: int = 5, seed: int = 0, done: Callable[[str], None] | None = None) -> None:
     """Add co-occurrence and similarity edges, communities, pagerank/degree and a layout to ``G``.
 
     Running it twice gives the same graph (earlier analytics edges are replaced).
@@ -54,7 +55,9 @@ def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: 
         npmi_min: ... and an NPMI strictly above this.
         similar_top_k: ``SIMILAR_TO`` edges kept per paper (its k most similar papers).
         seed: seed for Louvain and the layout.
+        done: called with each step's name as it finishes (``bench/stages.py`` times them).
     """
+    done = done or (lambda step: None)
     if cooccur_min_papers < 1:
         raise ValueError(f"cooccur_min_papers must be >= 1, got {cooccur_min_papers}")
     if not -1.0 <= npmi_min <= 1.0:
@@ -62,12 +65,17 @@ def add_analytics(G: nx.MultiDiGraph, *, cooccur_min_papers: int = 2, npmi_min: 
     if similar_top_k < 0:
         raise ValueError(f"similar_top_k must be >= 0, got {similar_top_k}")
     add_cooccurrence(G, min_papers=cooccur_min_papers, npmi_min=npmi_min)
+    done("co-occurrence")
     add_similar_papers(G, top_k=similar_top_k)
+    done("similar papers")
     H = cooccurrence_graph(G)
     add_communities(G, seed=seed, H=H)
+    done("communities")
     add_ranks(G)
+    done("pagerank+degree")
     add_layout(G, seed=seed, H=H)
     H.clear()  # networkx's cached views make H a reference cycle: free its edges now, not at the next full GC
+    done("layout")
 
 
 def paper_concepts(G: nx.MultiDiGraph) -> dict[str, set[str]]:

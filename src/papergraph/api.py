@@ -200,10 +200,10 @@ def _build(inputs, *, analytics=True, **kwargs) -> tuple[nx.MultiDiGraph, "Inges
     return G, report, exs
 
 
-def _add_analytics(G: nx.MultiDiGraph) -> None:
+def _add_analytics(G: nx.MultiDiGraph, done: Callable[[str], None] | None = None) -> None:
     from . import analysis
 
-    analysis.add_analytics(G)
+    analysis.add_analytics(G, done=done)
 
 
 def build_outputs(inputs, outdir: str | os.PathLike, *, warn: Callable[[str], None] | None = None,
@@ -230,8 +230,10 @@ def build_outputs(inputs, outdir: str | os.PathLike, *, warn: Callable[[str], No
     return s
 
 
-def _build_into(inputs, out: Path, warn, kwargs: dict) -> tuple["IngestReport", nx.MultiDiGraph]:
-    """What :func:`build_outputs` does between checking ``out`` and summing up."""
+def _build_into(inputs, out: Path, warn, kwargs: dict,
+                done: Callable[[str], None] | None = None) -> tuple["IngestReport", nx.MultiDiGraph]:
+    """What :func:`build_outputs` does between checking ``out`` and summing up; ``done`` is called
+    with each step's name as it finishes (``bench/stages.py`` times and sizes them)."""
     from .export.atomic import atomic_open, staged_dir
     from .export.concepts import write_extractions
     from .export.gexf import write_gexf
@@ -260,13 +262,19 @@ def _build_into(inputs, out: Path, warn, kwargs: dict) -> tuple["IngestReport", 
                 write_extractions(fh, [(by_id[ex.paper_id], ex)])
                 exs.append(for_graph(ex))
         del by_id, stream
+        done = done or (lambda step: None)
+        done("read+extract+concepts")
         canon = canonicalize(exs)
+        done("canonicalize")
         G = build_graph(report.papers, _draining(exs), canon=canon)
         del canon
+        done("build_graph")
         if analytics:
-            _add_analytics(G)
+            _add_analytics(G, done)
         write_graph_json(G, stage / "graph.json")
+        done("graph.json")
         write_gexf(G, stage / "graph.gexf")
+        done("graph.gexf")
     return report, G
 
 
