@@ -6,10 +6,10 @@ import importlib.util
 import json
 import subprocess
 import sys
+from collections import Counter
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -98,3 +98,20 @@ def test_stage_profile_writes_the_build_outputs(corpus_mod, shared_corpus, tmp_p
     build_outputs([papers], tmp_path / "built", use_cache=True, cache_dir=tmp_path / "cache")
     for name in ("graph.json", "graph.gexf", "concepts.jsonl"):
         assert (tmp_path / "staged" / name).read_bytes() == (tmp_path / "built" / name).read_bytes()
+
+
+def test_graph_size_counts_every_node_and_edge(corpus_mod, shared_corpus, tmp_path, capsys):
+    """bench/graphsize.py accounts for each node and edge of the build once, by label and type."""
+    from papergraph.api import build
+
+    papers = corpus_mod.write_corpus(tmp_path / "p.jsonl", 40, seed=2, pool=corpus_mod.load_pool(shared_corpus))
+    parts = _module("graphsize").main(str(papers), str(tmp_path / "cache"))
+    G = build([papers], use_cache=True, cache_dir=tmp_path / "cache")
+    labels = {k: v["n"] for k, v in parts.items() if k.startswith("node ")}
+    types = {k: v["n"] for k, v in parts.items() if k.startswith("edge ")}
+    assert labels == {f"node {lab}": c for lab, c in Counter(d["label"] for _, d in G.nodes(data=True)).items()}
+    assert types == {f"edge {t}": c for t, c in Counter(k for _, _, k in G.edges(keys=True)).items()}
+    assert parts["key dicts"]["n"] == len({(u, v) for u, v, _ in G.edges(keys=True)})
+    assert parts["successor dicts"]["n"] == parts["predecessor dicts"]["n"] == G.number_of_nodes()
+    assert all(v["dicts"] > 0 for v in parts.values())
+    assert f"{G.number_of_edges():,} edges" in capsys.readouterr().out
