@@ -77,20 +77,14 @@ def classify_word(toks: TokenColumns, word: Word, lex: Lexicon, *, first_in_sent
         return "A"  # "analytically tractable", "partially observable"
     if n == 1 and (pos in _STOP_POS or tag == "POS"):
         return "E" if low in lex.evaluative and pos in ("DET", "PRON") else "B"
-    if low in lex.evaluative:
-        return "E"
-    not_name, connected, quantity, number = _shape(text)
-    if not_name:
-        return "B"
-    if connected:
-        return "M"
-    if text[:1].isupper() and (lex.gazetteer_type(text) in ("Model", "Benchmark") or (
-            n > 2 and toks.text[start + 1] == "-" and lex.gazetteer_type(toks.text[start]) == "Model")):
-        return "M"  # a known name, or a known model family with a suffix ("Phi-reasoning")
-    if n > 2 and toks.text[last - 1] == "-" and toks.lower[last] in _ADJ_SUFFIX:
-        return "A"
-    if is_name_token(toks.text[start]) if n == 1 else any(map(is_name_token, toks.text[start:end])):
-        return "M"
+    key = toks.text[start] if n == 1 else tuple(toks.text[start:end])
+    memo = lex.memo("word-shape")
+    shape = memo.get(key)
+    if shape is None:
+        shape = memo[key] = _word_shape(toks, start, end, text, low, lex)
+    cls, quantity, number = shape
+    if cls:
+        return cls
     if quantity or n == 1 and (number or toks.like_num[last]):
         return "D"
     if toks.like_url[last] or toks.like_email[last]:
@@ -112,6 +106,27 @@ def classify_word(toks: TokenColumns, word: Word, lex: Lexicon, *, first_in_sent
     return "B"
 
 
+def _word_shape(toks: TokenColumns, start: int, end: int, text: str, low: str, lex: Lexicon):
+    """What a word's tokens' texts alone decide (its class, or "" to read on) and its
+    quantity/number flags; memoised per lexicon by :func:`classify_word`."""
+    n, last = end - start, end - 1
+    if low in lex.evaluative:
+        return "E", False, False
+    not_name, connected, quantity, number = _shape(text)
+    if not_name:
+        return "B", quantity, number
+    if connected:
+        return "M", quantity, number
+    if text[:1].isupper() and (lex.gazetteer_type(text) in ("Model", "Benchmark") or (
+            n > 2 and toks.text[start + 1] == "-" and lex.gazetteer_type(toks.text[start]) == "Model")):
+        return "M", quantity, number  # a known name, or a known model family with a suffix ("Phi-reasoning")
+    if n > 2 and toks.text[last - 1] == "-" and toks.lower[last] in _ADJ_SUFFIX:
+        return "A", quantity, number
+    if is_name_token(toks.text[start]) if n == 1 else any(map(is_name_token, toks.text[start:end])):
+        return "M", quantity, number
+    return "", quantity, number
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _shape(text: str) -> tuple[bool, bool, bool, bool]:
     """What a word's text alone says: (not a name: a URL, citation key, number format ...;
@@ -127,18 +142,38 @@ def _is_head(low: str, lex: Lexicon) -> bool:
 def chunk_words(toks: TokenColumns, lex: Lexicon) -> list[list[tuple[str, Word]]]:
     """Maximal runs of (class, word group) that may form a phrase, per sentence."""
     runs: list[list[tuple[str, Word]]] = []
+    text, pos, tag = toks.text, toks.pos, toks.tag
+    # A one-token word's class is a function of its text, POS, tag and place (first in its
+    # sentence or not) unless it is an adverb or a verb (they also read neighbours and the parse).
+    memo = lex.memo("word-class")
     for start, end in toks.sents:
         cur: list[tuple[str, Word]] = []
-        groups = word_groups(toks.text[start:end], toks.tag[start:end], toks.ws[start:end])
+        groups = word_groups(text[start:end], tag[start:end], toks.ws[start:end])
         for k, (a, b) in enumerate(groups):
             a, b = start + a, start + b
-            g = Word(a, b, toks.text[a] if b - a == 1 else "".join(toks.text[a:b]))
-            c = classify_word(toks, g, lex, first_in_sent=k == 0)
+            if b - a == 1:
+                p = pos[a]
+                if p == "ADV" or p == "VERB":
+                    g = Word(a, b, text[a])
+                    c = classify_word(toks, g, lex, first_in_sent=k == 0)
+                else:
+                    key = (text[a], p, tag[a], k == 0)
+                    c = memo.get(key)
+                    g = None
+                    if c is None:
+                        g = Word(a, b, text[a])
+                        c = memo[key] = classify_word(toks, g, lex, first_in_sent=k == 0)
+            else:
+                g = Word(a, b, "".join(text[a:b]))
+                c = classify_word(toks, g, lex, first_in_sent=k == 0)
             if c == "B":
                 if cur:
                     runs.append(cur)
                 cur = []
-            elif c == "E" and cur and cur[-1][0] != "E":
+                continue
+            if g is None:
+                g = Word(a, b, text[a])
+            if c == "E" and cur and cur[-1][0] != "E":
                 runs.append(cur)
                 cur = [(c, g)]
             else:
@@ -414,6 +449,9 @@ def _names_in_long_run(toks: TokenColumns, words, lex: Lexicon) -> list[dict]:
 
 def _split_possessive(toks: TokenColumns, run):
     """Split a run at possessive markers ("Llama 3.1 8B's win rate" -> two runs)."""
+    tag = toks.tag
+    if not any(g.end - g.start == 1 and tag[g.start] == "POS" for _, g in run):
+        return [run]  # the usual case: the chunker breaks runs at possessives already
     segs, cur = [], []
     for n, (c, g) in enumerate(run):
         nxt = toks.text[run[n + 1][1].start] if n + 1 < len(run) else ""

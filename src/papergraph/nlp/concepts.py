@@ -159,9 +159,10 @@ def _shortened_mentions(cands: list) -> list[tuple[str, str]]:
                 first[low] = (c["s"], c["text"])
     by_suffix: dict[str, list[str]] = {}  # "b c" -> the phrases ending with " b c", in order
     for other in first:
-        for k, ch in enumerate(other):
-            if ch == " ":
-                by_suffix.setdefault(other[k + 1:], []).append(other)
+        k = other.find(" ")
+        while k >= 0:
+            by_suffix.setdefault(other[k + 1:], []).append(other)
+            k = other.find(" ", k + 1)
     out = []
     for low, (pos, text) in first.items():
         if len(low.split()) < 2:
@@ -308,10 +309,14 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
 
 def _confidence(members) -> float:
     """A concept's confidence: its best rule, raised by more mentions, a title mention and role cues."""
-    conf = max(c["conf"] for _, c in members)
-    n_mentions = len({(f, c["s"]) for f, c in members})
-    in_title = any(f == "title" for f, _ in members)
-    has_roles = any(c["roles"] for _, c in members)
+    if len(members) == 1:  # the usual case
+        f, c = members[0]
+        conf, n_mentions, in_title, has_roles = c["conf"], 1, f == "title", bool(c["roles"])
+    else:
+        conf = max(c["conf"] for _, c in members)
+        n_mentions = len({(f, c["s"]) for f, c in members})
+        in_title = any(f == "title" for f, _ in members)
+        has_roles = any(c["roles"] for _, c in members)
     return round(min(0.99, conf + 0.15 * min(2, n_mentions - 1) + 0.1 * in_title + (0.1 if has_roles else 0.0)), 3)
 
 
@@ -368,7 +373,8 @@ def _concept(members, texts, sentences, lex: Lexicon, fuller: dict[str, str] | N
             types["Method"] += 0.3
         else:
             types["Method"] += 0.2
-    typ = max(CONCEPT_TYPES, key=lambda t: (types.get(t, 0.0), -CONCEPT_TYPES.index(t)))
+    top = max(types.get(t, 0.0) for t in CONCEPT_TYPES)  # the first type in CONCEPT_TYPES order with the top score
+    typ = next(t for t in CONCEPT_TYPES if types.get(t, 0.0) == top)
     role = next((r for r in _ROLE_ORDER if roles.get(r)), "used")
     if role == "proposed" and "gazetteer" in rules and "title-prefix" not in rules:
         role = "used"  # a widely known name is not what this paper proposes ("we propose a speculative decoding method")

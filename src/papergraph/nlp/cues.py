@@ -90,10 +90,12 @@ def _proposed_object(tok: Token) -> tuple[str | None, str]:
     return None, ""
 
 
-def role_cue(tok: Token) -> tuple[str | None, str]:
-    """The role the context of head token ``tok`` suggests, and the rule name."""
-    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    gov, rel = governor(tok)
+def role_cue(tok: Token, *, gov: tuple[Token | None, str] | None = None) -> tuple[str | None, str]:
+    """The role the context of head token ``tok`` suggests, and the rule name.
+
+    ``gov`` is ``governor(tok)`` when the caller has it already.
+    """
+    gov, rel = gov or governor(tok)
     if gov is None:
         return _proposed_object(tok)
     lemma = gov.lemma_.lower()
@@ -115,12 +117,13 @@ def role_cue(tok: Token) -> tuple[str | None, str]:
         return "compared", f"{lemma}-obj"
     if lemma in USE and rel in ("dobj", "nsubjpass"):
         return "used", f"{lemma}-obj"
-    del prev
     return None, ""
 
 
-def type_cues(tok: Token, span_text: str, start: int) -> dict[str, float]:
-    """Type evidence from the context of head token ``tok`` and the phrase's own shape."""
+def type_cues(tok: Token, span_text: str, start: int, *,
+              gov: tuple[Token | None, str] | None = None) -> dict[str, float]:
+    """Type evidence from the context of head token ``tok`` and the phrase's own shape
+    (``gov``: ``governor(tok)`` when the caller has it already)."""
     scores: dict[str, float] = {}
     doc = tok.doc
     # "X, a (novel) benchmark ..." / "X, an LLM ..." : apposition with a type word head
@@ -133,7 +136,7 @@ def type_cues(tok: Token, span_text: str, start: int) -> dict[str, float]:
     if tok.dep_ in ("compound", "nmod") and tok.head.lemma_.lower() in _TYPE_WORDS:
         _add(scores, _TYPE_WORDS[tok.head.lemma_.lower()], 2.0)
     # "such as X" after "benchmarks"/"models"
-    gov, rel = governor(tok)
+    gov, rel = gov or governor(tok)
     if gov is not None and rel == "pobj":
         if gov.lower_ == "as" and gov.head.lemma_.lower() in ("such",) and gov.head.head is not None:
             word = gov.head.head.lemma_.lower()
@@ -169,14 +172,15 @@ class Cues:
         sent_starts = [s.start for s in doc.sents]
         for c in cands:
             tok = doc[c["ts"]:c["te"]].root  # "Llama 3": the name, not its number
-            role, rule = role_cue(tok)
+            gov = governor(tok)
+            role, rule = role_cue(tok, gov=gov)
             if role:
                 c["roles"][role] = c["roles"].get(role, 0.0) + 1.0
                 c["rules"].append(f"role:{rule}")
             if _named_before(doc, c["ts"]):
                 c["roles"]["proposed"] = c["roles"].get("proposed", 0.0) + 1.0
                 c["rules"].append("role:called")
-            for t, v in type_cues(tok, c["text"], c["ts"]).items():
+            for t, v in type_cues(tok, c["text"], c["ts"], gov=gov).items():
                 c["types"][t] = c["types"].get(t, 0.0) + v
             c["sent"] = _sent_index(sent_starts, c["ts"])
         return doc

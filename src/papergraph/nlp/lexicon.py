@@ -48,6 +48,9 @@ class Vocabulary:
     source: str = ""
 
 
+_MAX_MEMO = 1 << 16  # surfaces remembered per lexicon (a cache only: cleared when full)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Everything the rules look up, folded for fast set/dict membership tests."""
@@ -62,13 +65,44 @@ class Lexicon:
     alias_of: dict[str, str]  # folded alias -> canonical surface name
     never: frozenset[str]  # folded names
     role_modifiers: frozenset[str] = frozenset()  # "teacher" in "the teacher model"
+    # Lookup indexes built from the fields above (the rules ask them for every word).
+    _head_index: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _gazetteer_memo: dict[str, str | None] = field(init=False, repr=False, compare=False)
+    _memos: dict[str, dict] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        index: dict[str, tuple[str, ...]] = {}
+        for t, words in self.heads.items():
+            for w in words:
+                index[w] = index.get(w, ()) + (t,)
+        object.__setattr__(self, "_head_index", index)
+        object.__setattr__(self, "_gazetteer_memo", {})
+        object.__setattr__(self, "_memos", {})
+
+    def memo(self, name: str) -> dict:
+        """A memo table ``name`` for a pure function of (this lexicon, a key); cleared when large."""
+        table = self._memos.setdefault(name, {})
+        if len(table) > _MAX_MEMO:
+            table.clear()
+        return table
 
     def head_types(self, lemma: str) -> list[str]:
         """The types whose head list contains ``lemma``."""
-        return [t for t, words in self.heads.items() if lemma in words]
+        return list(self._head_index.get(lemma, ()))
 
     def gazetteer_type(self, surface: str) -> str | None:
         """The gazetteer type of ``surface``; all-caps entries ("MATH") match only all-caps text."""
+        memo = self._gazetteer_memo
+        try:
+            return memo[surface]
+        except KeyError:
+            pass
+        if len(memo) > _MAX_MEMO:
+            memo.clear()
+        typ = memo[surface] = self._gazetteer_type(surface)
+        return typ
+
+    def _gazetteer_type(self, surface: str) -> str | None:
         hit = self.gazetteer.get(fold(surface))
         if hit is None:
             return None
