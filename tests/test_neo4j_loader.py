@@ -230,3 +230,51 @@ def test_relationship_batches_keep_each_start_node_whole_and_lock_ends_in_order(
             assert owner.setdefault(r["start"], n) == n, f"{r['start']} is in batches {owner[r['start']]} and {n}"
     nodes = [{"id": f"n{i}", "props": {}} for i in range(25)]
     assert list(_split(nodes, 10)) == [nodes[:10], nodes[10:20], nodes[20:]]
+
+
+def test_first_load_creates_what_merge_would(neo4j_db, sample_graph, monkeypatch):
+    """A wiping load into an empty database CREATEs (nodes, then relationships by element id); the
+    database is then the same as after MERGEing the same graph."""
+    from papergraph.neo4j import loader
+
+    G = sample_graph(extra=True)
+    G.add_node("paper:bert", label="Paper", id="bert", title="A paper whose id is a concept's id")
+    G.add_edge("paper:bert", "concept:bert", key="MENTIONS", type="MENTIONS", evidence="BERT", note="only here")
+    G.add_edge("paper:bert", "paper:p1", key="SIMILAR_TO", type="SIMILAR_TO", score=0.5, extra=None)
+    sent, run = [], loader._run_batches
+
+    def spy(driver, database, jobs, *args):
+        sent.extend(job.query for job in jobs)
+        return run(driver, database, jobs, *args)
+
+    monkeypatch.setattr(loader, "_run_batches", spy)
+    load_graph(G, neo4j_db, batch_size=2, wipe_first=True)
+    assert sent and all("CREATE" in q and "MERGE" not in q for q in sent), sent
+    created = (counts(neo4j_db), checksum(neo4j_db))
+
+    sent.clear()
+    fetch(neo4j_db, "MATCH (n) DETACH DELETE n")
+    load_graph(G, neo4j_db, batch_size=2)  # empty too, but without wipe_first: other loads may run, MERGE
+    assert sent and all("MERGE" in q and "CREATE" not in q for q in sent), sent
+    assert (counts(neo4j_db), checksum(neo4j_db)) == created
+    rows = fetch(neo4j_db, "MATCH (:Paper {id: 'bert'})-[r]->(c) RETURN type(r) AS t, properties(r) AS p, c.id AS c")
+    assert sorted(rows, key=str) == [{"t": "MENTIONS", "p": {"evidence": "BERT", "note": "only here"}, "c": "bert"},
+                                     {"t": "SIMILAR_TO", "p": {"score": 0.5}, "c": "p1"}]
+
+
+def test_a_retried_create_batch_changes_nothing(neo4j_db):
+    """The driver retries a batch whose commit may have been lost; the fast path then runs MERGEs."""
+    from papergraph.neo4j import queries
+
+    nodes = [{"id": f"c{i}", "props": {"id": f"c{i}", "name": f"C {i}"}} for i in range(3)]
+    def rels(eids):
+        return [{"start": eids["c0"], "end": eids[f"c{i}"], "props": {"weight": i}} for i in (1, 2)]
+
+    for query in (queries.create_nodes("Concept", ["id", "name"]), queries.merge_nodes_returning("Concept")):
+        eids = dict(fetch(neo4j_db, query, rows=nodes)[0]["created"])
+    for query in (queries.create_relationships("CO_OCCURS", ["weight"]),
+                  queries.merge_relationships_by_element_id("CO_OCCURS")):
+        assert fetch(neo4j_db, query, rows=rels(eids))[0]["merged"] == 2
+    assert counts(neo4j_db) == (3, 2)
+    got = fetch(neo4j_db, "MATCH (a)-[r:CO_OCCURS]->(b) RETURN a.id AS a, b.id AS b, properties(r) AS p ORDER BY b")
+    assert got == [{"a": "c0", "b": "c1", "p": {"weight": 1}}, {"a": "c0", "b": "c2", "p": {"weight": 2}}]

@@ -7,10 +7,12 @@ schema in :mod:`papergraph.model` (backtick-quoted as well); every value is a ``
 from __future__ import annotations
 
 from ..model import NODE_LABELS
-from .rows import PAPER_LINK_TYPES, REL_TYPES
+from .rows import _PROP_NAME, PAPER_LINK_TYPES, REL_TYPES
 
-__all__ = ["merge_nodes", "merge_relationships", "split_statements",
-           "RECOMPUTE_PAPER_COUNT", "DELETE_BATCH", "COUNT_NODES", "COUNT_RELATIONSHIPS", "AWAIT_INDEXES"]
+__all__ = ["merge_nodes", "merge_relationships", "create_nodes", "create_relationships", "count_label",
+           "merge_nodes_returning", "merge_relationships_by_element_id",
+           "split_statements", "RECOMPUTE_PAPER_COUNT", "DELETE_BATCH", "COUNT_NODES", "COUNT_RELATIONSHIPS",
+           "AWAIT_INDEXES"]
 
 
 def _label(label: str) -> str:
@@ -41,6 +43,55 @@ def merge_relationships(rtype: str, start_label: str, end_label: str) -> str:
     return (f"UNWIND $rows AS row MATCH (a:{_label(start_label)} {{id: row.start}}) "
             f"MATCH (b:{_label(end_label)} {{id: row.end}}) "
             f"MERGE (a)-[r:{_rel_type(rtype)}]->(b) SET r += row.props RETURN count(r) AS merged")
+
+
+def create_nodes(label: str, keys: list[str]) -> str:
+    """First load only: CREATE one batch of nodes ``{id, props}``; returns ``[[id, elementId], ...]``.
+
+    No MERGE and no index look-up; the uniqueness constraint still rejects an id already there.
+    ``keys`` are the property names of the batch (see :func:`create_relationships`).
+    """
+    return (f"UNWIND $rows AS row CREATE (n:{_label(label)}{_props_map(keys)}) "
+            "RETURN collect([row.id, elementId(n)]) AS created")
+
+
+def create_relationships(rtype: str, keys: list[str]) -> str:
+    """First load only: CREATE one batch of relationships between nodes found by element id.
+
+    Rows are ``{start, end, props}`` with element ids; returns how many were created. The
+    properties are a literal map of ``keys``, the property names of the batch: a key missing
+    from a row is null, which CREATE does not store, so the result is that of
+    ``SET r = row.props``, without the Eager operator such a SET brings into the plan.
+    """
+    return ("UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.start "
+            "MATCH (b) WHERE elementId(b) = row.end "
+            f"CREATE (a)-[r:{_rel_type(rtype)}{_props_map(keys)}]->(b) RETURN count(r) AS merged")
+
+
+def merge_nodes_returning(label: str) -> str:
+    """:func:`merge_nodes` returning what :func:`create_nodes` returns: its idempotent retry."""
+    return (f"UNWIND $rows AS row MERGE (n:{_label(label)} {{id: row.id}}) SET n += row.props "
+            "RETURN collect([row.id, elementId(n)]) AS created")
+
+
+def merge_relationships_by_element_id(rtype: str) -> str:
+    """:func:`create_relationships` as a MERGE: its idempotent retry."""
+    return ("UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.start "
+            "MATCH (b) WHERE elementId(b) = row.end "
+            f"MERGE (a)-[r:{_rel_type(rtype)}]->(b) SET r += row.props RETURN count(r) AS merged")
+
+
+def _props_map(keys: list[str]) -> str:
+    """`` {`k`: row.props.`k`, ...}`` for checked property names, or nothing."""
+    for k in keys:
+        if not _PROP_NAME.match(k):
+            raise ValueError(f"property name {k!r} is not a plain identifier")
+    return " {" + ", ".join(f"`{k}`: row.props.`{k}`" for k in keys) + "}" if keys else ""
+
+
+def count_label(label: str) -> str:
+    """How many nodes of ``label`` the database holds (read from the count store, no scan)."""
+    return f"MATCH (n:{_label(label)}) RETURN count(n) AS n"
 
 
 # paper_count is a property of the database, not of one build: recount after every load
