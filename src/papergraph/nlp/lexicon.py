@@ -67,7 +67,6 @@ class Lexicon:
     role_modifiers: frozenset[str] = frozenset()  # "teacher" in "the teacher model"
     # Lookup indexes built from the fields above (the rules ask them for every word).
     _head_index: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    _gazetteer_memo: dict[str, str | None] = field(init=False, repr=False, compare=False)
     _memos: dict[str, dict] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -76,7 +75,6 @@ class Lexicon:
             for w in words:
                 index[w] = index.get(w, ()) + (t,)
         object.__setattr__(self, "_head_index", index)
-        object.__setattr__(self, "_gazetteer_memo", {})
         object.__setattr__(self, "_memos", {})
 
     def memo(self, name: str) -> dict:
@@ -92,15 +90,12 @@ class Lexicon:
 
     def gazetteer_type(self, surface: str) -> str | None:
         """The gazetteer type of ``surface``; all-caps entries ("MATH") match only all-caps text."""
-        memo = self._gazetteer_memo
+        memo = self.memo("gazetteer")
         try:
             return memo[surface]
         except KeyError:
-            pass
-        if len(memo) > _MAX_MEMO:
-            memo.clear()
-        typ = memo[surface] = self._gazetteer_type(surface)
-        return typ
+            typ = memo[surface] = self._gazetteer_type(surface)
+            return typ
 
     def _gazetteer_type(self, surface: str) -> str | None:
         hit = self.gazetteer.get(fold(surface))
