@@ -217,10 +217,10 @@ def test_load_builds_the_fulltext_indexes_after_the_data(neo4j_db, sample_graph)
 def test_relationship_batches_keep_each_start_node_whole_and_lock_ends_in_order():
     """A paper's relationships never straddle two batches; rows within a batch are sorted by (end, start),
     the order in which the batch locks its end nodes."""
-    from papergraph.neo4j.loader import _split
+    from papergraph.neo4j.batches import split
 
     rows = [{"start": f"p{i:02d}", "end": f"c{(7 * i + j) % 5}", "props": {"k": j}} for i in range(40) for j in range(3)]
-    batches = list(_split(rows, 10))
+    batches = list(split(rows, 10))
     assert sorted(repr(r) for b in batches for r in b) == sorted(repr(r) for r in rows)
     owner = {}
     for n, batch in enumerate(batches):
@@ -229,7 +229,7 @@ def test_relationship_batches_keep_each_start_node_whole_and_lock_ends_in_order(
         for r in batch:
             assert owner.setdefault(r["start"], n) == n, f"{r['start']} is in batches {owner[r['start']]} and {n}"
     nodes = [{"id": f"n{i}", "props": {}} for i in range(25)]
-    assert list(_split(nodes, 10)) == [nodes[:10], nodes[10:20], nodes[20:]]
+    assert list(split(nodes, 10)) == [nodes[:10], nodes[10:20], nodes[20:]]
 
 
 def test_first_load_creates_what_merge_would(neo4j_db, sample_graph, monkeypatch):
@@ -241,13 +241,13 @@ def test_first_load_creates_what_merge_would(neo4j_db, sample_graph, monkeypatch
     G.add_node("paper:bert", label="Paper", id="bert", title="A paper whose id is a concept's id")
     G.add_edge("paper:bert", "concept:bert", key="MENTIONS", type="MENTIONS", evidence="BERT", note="only here")
     G.add_edge("paper:bert", "paper:p1", key="SIMILAR_TO", type="SIMILAR_TO", score=0.5, extra=None)
-    sent, run = [], loader._run_batches
+    sent, run = [], loader.run_batches
 
     def spy(driver, database, jobs, *args):
         sent.extend(job.query for job in jobs)
         return run(driver, database, jobs, *args)
 
-    monkeypatch.setattr(loader, "_run_batches", spy)
+    monkeypatch.setattr(loader, "run_batches", spy)
     load_graph(G, neo4j_db, batch_size=2, wipe_first=True)
     assert sent and all("CREATE" in q and "MERGE" not in q for q in sent), sent
     created = (counts(neo4j_db), checksum(neo4j_db))

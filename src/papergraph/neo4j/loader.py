@@ -12,12 +12,9 @@ driver's retries of a batch MERGE (see :func:`_create_nodes`).
 from __future__ import annotations
 
 import contextlib
-import queue
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Callable, Iterator
 
 import networkx as nx
@@ -25,6 +22,7 @@ import networkx as nx
 from ..errors import Neo4jError
 from ..model import NODE_LABELS
 from . import queries
+from .batches import Batches, run_batches, single
 from .library import Query, read_schema, to_plain
 from .rows import PAPER_LINK_TYPES, NodeRows, RelRows, graph_rows
 
@@ -130,14 +128,10 @@ def wipe(driver, database: str, *, batch_size: int = 1000) -> int:
     total = 0
     with driver.session(database=database) as session:
         while True:
-            n = session.execute_write(_single, queries.DELETE_BATCH, limit=batch_size)
+            n = session.execute_write(single, queries.DELETE_BATCH, limit=batch_size)
             total += n
             if n == 0:
                 return total
-
-
-def _single(tx, query: str, **params) -> int:
-    return tx.run(query, **params).single(strict=True)[0]
 
 
 def db_counts(driver, database: str) -> tuple[int, int]:
@@ -190,15 +184,15 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
             if wipe_first and _holds_none(driver, settings.database):
                 rel_jobs = _create_nodes(driver, settings.database, nodes, rels, batch_size, workers, update)
             if rel_jobs is not None:  # the first load: paper_count came with the nodes
-                _run_batches(driver, settings.database, rel_jobs, batch_size, workers, update)
+                run_batches(driver, settings.database, rel_jobs, batch_size, workers, update)
             else:
-                node_jobs = [_Batches(queries.merge_nodes(g.label), _node_rows(g), g.label) for g in nodes]
-                _run_batches(driver, settings.database, node_jobs, batch_size, workers, update)
-                rel_jobs = [_Batches(queries.merge_relationships(rg.type, rg.start_label, rg.end_label),
+                node_jobs = [Batches(queries.merge_nodes(g.label), _node_rows(g), g.label) for g in nodes]
+                run_batches(driver, settings.database, node_jobs, batch_size, workers, update)
+                rel_jobs = [Batches(queries.merge_relationships(rg.type, rg.start_label, rg.end_label),
                                      rg.rows, _describe(rg)) for rg in rels]
-                _run_batches(driver, settings.database, rel_jobs, batch_size, workers, update)
+                run_batches(driver, settings.database, rel_jobs, batch_size, workers, update)
                 for i in range(0, len(concept_ids), batch_size):
-                    session.execute_write(_single, queries.RECOMPUTE_PAPER_COUNT, ids=concept_ids[i:i + batch_size])
+                    session.execute_write(single, queries.RECOMPUTE_PAPER_COUNT, ids=concept_ids[i:i + batch_size])
         apply_schema(driver, settings.database)  # the full-text indexes, built over the loaded nodes
         seconds = time.perf_counter() - t0
         db_nodes, db_rels = db_counts(driver, settings.database)
@@ -212,7 +206,7 @@ def _holds_none(driver, database: str) -> bool:
 
 
 def _create_nodes(driver, database: str, nodes: list[NodeRows], rels: list[RelRows], batch_size: int,
-                  workers: int, update) -> list["_Batches"] | None:
+                  workers: int, update) -> list[Batches] | None:
     """First-load fast path: CREATE the nodes; return the jobs that CREATE the relationships.
 
     Relationships find their end nodes by element id (no index seek) and are CREATEd, not
@@ -236,10 +230,10 @@ def _create_nodes(driver, database: str, nodes: list[NodeRows], rels: list[RelRo
             rows = [{"id": r["id"], "props": {**r["props"], "paper_count": counted.get(r["id"], 0)}}
                     for r in rows]
         if rows:
-            jobs.append(_Batches(queries.create_nodes(g.label, _keys(rows)), rows, g.label,
+            jobs.append(Batches(queries.create_nodes(g.label, _keys(rows)), rows, g.label,
                                  queries.merge_nodes_returning(g.label)))
     try:
-        created = _run_batches(driver, database, jobs, batch_size, workers, update)
+        created = run_batches(driver, database, jobs, batch_size, workers, update)
     except ConstraintError:
         return None
     eids: dict[str, dict[str, str]] = {g.label: {} for g in nodes}  # ids are unique per label only
@@ -249,7 +243,7 @@ def _create_nodes(driver, database: str, nodes: list[NodeRows], rels: list[RelRo
     for rg in rels:
         starts, ends = eids[rg.start_label], eids[rg.end_label]
         rows = [{"start": starts[r["start"]], "end": ends[r["end"]], "props": r["props"]} for r in rg.rows]
-        rel_jobs.append(_Batches(queries.create_relationships(rg.type, _keys(rows)), rows, _describe(rg),
+        rel_jobs.append(Batches(queries.create_relationships(rg.type, _keys(rows)), rows, _describe(rg),
                                  queries.merge_relationships_by_element_id(rg.type)))
     return rel_jobs
 
@@ -267,93 +261,6 @@ def _paper_counts(rels: list[RelRows]) -> dict[str, int]:
 def _keys(rows: list[dict]) -> list[str]:
     """Every property name in ``rows``, in first-seen order."""
     return list(dict.fromkeys(k for r in rows for k in r["props"]))
-
-
-@dataclass(frozen=True)
-class _Batches:
-    """Rows for one query, and what they are (for messages)."""
-
-    query: str
-    rows: list[dict]
-    what: str
-    #: An idempotent query for the driver's retries, when ``query`` (a CREATE) is not: a batch
-    #: whose commit was lost with the connection may be in the database already.
-    retry: str | None = None
-
-
-def _run_batches(driver, database: str, jobs: list[_Batches], batch_size: int, workers: int,
-                 update) -> list[tuple[_Batches, object]]:
-    """Send every job's rows in batches, one write transaction each, ``workers`` at a time.
-
-    Each worker has its own session; ``update`` (the progress bar) runs in the calling thread.
-
-    Returns:
-        ``(job, result)`` per batch, in order: the query's single value (a count, or a list
-        with a row per row of the batch).
-
-    Raises:
-        Neo4jError: a batch merged fewer rows than it had (an end node is missing).
-    """
-    batches = [(job, rows) for job in jobs for rows in _split(job.rows, batch_size)]
-    if not batches:
-        return []
-    sessions: queue.SimpleQueue = queue.SimpleQueue()
-    opened = [driver.session(database=database) for _ in range(min(workers, len(batches)))]
-    for session in opened:
-        sessions.put(session)
-
-    def send(item: tuple[_Batches, list[dict]]) -> tuple[_Batches, object]:
-        job, batch = item
-        tries = 0
-
-        def work(tx):
-            nonlocal tries
-            tries += 1
-            return _single(tx, job.retry if tries > 1 and job.retry else job.query, rows=batch)
-
-        session = sessions.get()
-        try:
-            result = session.execute_write(work)
-        finally:
-            sessions.put(session)
-        merged = len(result) if isinstance(result, list) else result
-        if merged != len(batch):
-            raise Neo4jError(f"{len(batch) - merged} of {len(batch)} {job.what} rows were not merged "
-                             "(an end node is missing from the database)")
-        return job, result
-
-    pool = ThreadPoolExecutor(max_workers=len(opened), thread_name_prefix="papergraph-load")
-    results = []
-    try:
-        for job, result in pool.map(send, batches):
-            results.append((job, result))
-            update(len(result) if isinstance(result, list) else result)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        for session in opened:
-            session.close()
-    return results
-
-
-def _split(rows: list[dict], batch_size: int) -> Iterator[list[dict]]:
-    """Cut ``rows`` into batches of about ``batch_size``, each sorted in the order it locks nodes.
-
-    Relationship rows come grouped by start node (``graph_rows`` keeps the graph's edge order); a batch
-    ends only where the start node changes, so no start node is in two batches, and it may run
-    over ``batch_size`` by one node's relationships. Rows are sorted by (end, start): two batches
-    in flight lock the end nodes they share (the dense concepts) in the same order, so they wait
-    for each other instead of deadlocking, which would cost a whole batch. A few deadlocks remain
-    (same-label groups, whose start nodes are end nodes too; locks on neighbouring relationship
-    records); the driver retries them. Node rows (no ``end``) are cut at ``batch_size``, in order.
-    """
-    if not rows or "end" not in rows[0]:
-        yield from (rows[i:i + batch_size] for i in range(0, len(rows), batch_size))
-        return
-    cut = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or (i - cut >= batch_size and rows[i]["start"] != rows[i - 1]["start"]):
-            yield sorted(rows[cut:i], key=itemgetter("end", "start"))
-            cut = i
 
 
 def _node_rows(g: NodeRows) -> list[dict]:
