@@ -7,7 +7,7 @@ schema in :mod:`papergraph.model` (backtick-quoted as well); every value is a ``
 from __future__ import annotations
 
 from ..model import NODE_LABELS
-from .rows import _PROP_NAME, PAPER_LINK_TYPES, REL_TYPES
+from .rows import PAPER_LINK_TYPES, PROP_NAME, REL_TYPES
 
 __all__ = ["merge_nodes", "merge_relationships", "create_nodes", "create_relationships", "count_label",
            "merge_nodes_returning", "merge_relationships_by_element_id",
@@ -84,7 +84,7 @@ def merge_relationships_by_element_id(rtype: str) -> str:
 def _props_map(keys: list[str]) -> str:
     """`` {`k`: row.props.`k`, ...}`` for checked property names, or nothing."""
     for k in keys:
-        if not _PROP_NAME.match(k):
+        if not PROP_NAME.match(k):
             raise ValueError(f"property name {k!r} is not a plain identifier")
     return " {" + ", ".join(f"`{k}`: row.props.`{k}`" for k in keys) + "}" if keys else ""
 

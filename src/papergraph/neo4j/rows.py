@@ -19,13 +19,13 @@ import networkx as nx
 from ..errors import InputError
 from ..model import CONCEPT_EDGE_TYPES, NODE_LABELS, PAPER_EDGE_TYPES, PAPER_PAPER_EDGE_TYPES, RESULT_EDGE_TYPES
 
-__all__ = ["REL_TYPES", "NodeRows", "RelRows", "graph_rows", "clean_props", "PAPER_LINK_TYPES"]
+__all__ = ["REL_TYPES", "NodeRows", "RelRows", "graph_rows", "clean_props", "PAPER_LINK_TYPES", "PROP_NAME"]
 
 REL_TYPES = PAPER_EDGE_TYPES + CONCEPT_EDGE_TYPES + RESULT_EDGE_TYPES + PAPER_PAPER_EDGE_TYPES
 #: Relationship types that link a Paper to a Concept (what ``paper_count`` counts).
 PAPER_LINK_TYPES = PAPER_EDGE_TYPES
-# Property names become CSV header fields and Cypher map keys: keep them plain identifiers.
-_PROP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: Property names become CSV header fields and Cypher map keys: they must be plain identifiers.
+PROP_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Node attributes that are the node's identity, not properties.
 _NODE_SKIP = {"label"}
 _INT64 = (-(2**63), 2**63 - 1)
@@ -101,7 +101,7 @@ def clean_props(data: dict, *, where: str = "") -> dict:
     """
     out = {}
     for k, v in data.items():
-        if not isinstance(k, str) or not _PROP_NAME.match(k):
+        if not isinstance(k, str) or not PROP_NAME.match(k):
             raise InputError(f"{where}: property name {k!r} is not a plain identifier ([A-Za-z_][A-Za-z0-9_]*)")
         v = _clean_value(v)
         if v is not None:

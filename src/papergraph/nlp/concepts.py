@@ -309,14 +309,10 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
 
 def _confidence(members) -> float:
     """A concept's confidence: its best rule, raised by more mentions, a title mention and role cues."""
-    if len(members) == 1:  # the usual case
-        f, c = members[0]
-        conf, n_mentions, in_title, has_roles = c["conf"], 1, f == "title", bool(c["roles"])
-    else:
-        conf = max(c["conf"] for _, c in members)
-        n_mentions = len({(f, c["s"]) for f, c in members})
-        in_title = any(f == "title" for f, _ in members)
-        has_roles = any(c["roles"] for _, c in members)
+    conf = max(c["conf"] for _, c in members)
+    n_mentions = len({(f, c["s"]) for f, c in members})
+    in_title = any(f == "title" for f, _ in members)
+    has_roles = any(c["roles"] for _, c in members)
     return round(min(0.99, conf + 0.15 * min(2, n_mentions - 1) + 0.1 * in_title + (0.1 if has_roles else 0.0)), 3)
 
 
