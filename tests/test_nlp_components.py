@@ -12,7 +12,7 @@ from papergraph.nlp.results import find_results
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_pipeline()
+    return load_pipeline(config={"papergraph_scorer": {"enabled": False}})  # the rules alone
 
 
 def extract(nlp, abstract, title="A study"):

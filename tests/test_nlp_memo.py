@@ -15,7 +15,7 @@ TEXT = ("Mamba beats RNNs. We fine-tune Mamba on GSM8K and MATH, a math benchmar
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_pipeline()
+    return load_pipeline(config={"papergraph_scorer": {"enabled": False}})  # the rules alone
 
 
 def test_head_types_index_matches_word_lists():

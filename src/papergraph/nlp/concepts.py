@@ -22,7 +22,7 @@ from .lexicon import Lexicon, fold, lexicon_for
 from .shapes import is_acronym, is_name_token, singular
 from .tokens import doc_text
 
-__all__ = ["Concepts", "assemble", "title_prefix", "choose_name"]
+__all__ = ["Concepts", "assemble", "title_prefix", "choose_name", "own_work_start"]
 
 _CLASS_HEADS = {"scheme", "framework", "approach", "method", "technique", "strategy", "paradigm",
                 "pipeline", "system", "mechanism", "algorithm", "module", "methodology", "formulation"}
@@ -296,7 +296,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
     for fld, c in cands:
         groups[find(key(c["text"]))].append((fld, c))
 
-    background_end = _own_work_start(docs.get("abstract"))
+    background_end = own_work_start(docs.get("abstract"))
     sentences = {fld: _sentence_spans(doc) for fld, doc in docs.items() if doc is not None}
     concepts = []
     for members in groups.values():
@@ -392,7 +392,7 @@ _EXAMPLE = re.compile(r"(?:\bsuch as|\be\.g\.,?|\blike|\bincluding)\s+(?:the\s+)
                       r"(?:[^,;:.()]{1,40}?(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+))?$", re.I)
 
 
-def _own_work_start(doc: Doc | None) -> int:
+def own_work_start(doc: Doc | None) -> int:
     """Character offset of the abstract's first sentence about the paper's own work ("we ...",
     "our ...", "this paper ...", "Here, ..."); the sentences before it set the background."""
     if doc is None or not len(doc):
@@ -450,9 +450,11 @@ class Concepts:
     def __call__(self, doc: Doc) -> Doc:
         return doc
 
-    def assemble(self, paper: Paper, docs: dict[str, Doc]) -> PaperExtraction:
-        """One paper's :class:`PaperExtraction` from its ``{"title": doc, "abstract": doc}``."""
-        return assemble(paper, docs, lexicon_for(self.vocab_path), min_confidence=self.min_confidence)
+    def assemble(self, paper: Paper, docs: dict[str, Doc], *, min_confidence: float | None = None) -> PaperExtraction:
+        """One paper's :class:`PaperExtraction` from its ``{"title": doc, "abstract": doc}``
+        (``min_confidence``: this call's threshold instead of the component's)."""
+        mc = self.min_confidence if min_confidence is None else min_confidence
+        return assemble(paper, docs, lexicon_for(self.vocab_path), min_confidence=mc)
 
 
 @Language.factory("papergraph_concepts", default_config={"vocab_path": None, "min_confidence": 0.5})

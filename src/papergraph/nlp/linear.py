@@ -1,0 +1,152 @@
+"""A small multinomial logistic regression over sparse string features (numpy only).
+
+Used by the learned scorer (:mod:`papergraph.nlp.scorer`): each example is a list of feature
+strings, each label an index. Training is full-batch Adam on the L2-regularised
+cross-entropy; features seen fewer than ``min_count`` times are dropped and near-zero
+weights pruned, so the saved model is a small JSON table ``feature -> weights``.
+
+Example:
+    >>> m = train([["w=lora", "shape=Xx"], ["w=the"]], [1, 0], labels=("NONE", "Method"))
+    >>> m.proba(["w=lora"]).argmax()
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["LinearModel", "train"]
+
+
+@dataclass
+class LinearModel:
+    """Weights of a multinomial logistic regression: ``bias`` and ``weights[feature]`` per label."""
+
+    labels: tuple[str, ...]
+    bias: np.ndarray
+    weights: dict[str, np.ndarray]
+    #: Weights of the dense input (``(D, labels)``), with the mean and scale that standardise it.
+    dense: np.ndarray | None = None
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+
+    def scores(self, features: Sequence[str], x: np.ndarray | None = None) -> np.ndarray:
+        """Unnormalised label scores of one example (``x``: its dense vector, if the model has one)."""
+        s = self.bias.copy()
+        w = self.weights
+        for f in features:
+            v = w.get(f)
+            if v is not None:
+                s += v
+        if self.dense is not None and x is not None:
+            s += ((x - self.mean) / self.scale) @ self.dense
+        return s
+
+    def proba(self, features: Sequence[str], x: np.ndarray | None = None) -> np.ndarray:
+        """Label probabilities of one example (softmax of :meth:`scores`)."""
+        s = self.scores(features, x)
+        e = np.exp(s - s.max())
+        return e / e.sum()
+
+    def to_dict(self) -> dict:
+        """A JSON-able form (weights rounded to 4 decimals)."""
+        d = {"labels": list(self.labels), "bias": _rounded(self.bias),
+             "weights": {f: _rounded(v) for f, v in sorted(self.weights.items())}}
+        if self.dense is not None:
+            d.update(dense=[_rounded(r) for r in self.dense], mean=_rounded(self.mean), scale=_rounded(self.scale))
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "LinearModel":
+        """The inverse of :meth:`to_dict`."""
+        arr = (lambda k: np.asarray(d[k], dtype=np.float64) if d.get(k) is not None else None)
+        return cls(tuple(d["labels"]), arr("bias"), {f: np.asarray(v, dtype=np.float64) for f, v in d["weights"].items()},
+                   arr("dense"), arr("mean"), arr("scale"))
+
+
+def _rounded(v) -> list[float]:
+    return [round(float(x), 4) for x in v]
+
+
+def train(examples: Sequence[Sequence[str]], y: Sequence[int], *, labels: Sequence[str], l2: float = 1e-3,
+          epochs: int = 300, lr: float = 0.05, min_count: int = 2, prune: float = 1e-3,
+          class_weight: Sequence[float] | None = None, seed: int = 0,
+          dense: np.ndarray | None = None, dense_l2: float | None = None) -> LinearModel:
+    """Fit a :class:`LinearModel` by full-batch Adam.
+
+    Args:
+        examples: one list of feature strings per example.
+        y: the label index of each example.
+        labels: label names (index order).
+        l2: L2 penalty per feature weight (mean loss scale).
+        epochs: Adam steps over the whole set.
+        lr: Adam step size.
+        min_count: features seen in fewer examples are ignored.
+        prune: weights whose largest absolute value is below this are dropped from the model.
+        class_weight: optional weight of each label in the loss.
+        seed: seed of the initialisation (the fit is deterministic given it).
+        dense: optional dense inputs, one row per example (standardised inside).
+        dense_l2: L2 penalty of the dense weights (default ``l2``).
+
+    Returns:
+        The fitted model.
+    """
+    if len(examples) != len(y) or not examples:
+        raise ValueError("need as many labels as examples, and at least one example")
+    k = len(labels)
+    counts = Counter(f for ex in examples for f in set(ex))
+    vocab = sorted(f for f, c in counts.items() if c >= min_count)
+    index = {f: i for i, f in enumerate(vocab)}
+    rows, cols = [], []
+    for r, ex in enumerate(examples):
+        for f in set(ex):
+            j = index.get(f)
+            if j is not None:
+                rows.append(r)
+                cols.append(j)
+    rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    n, d = len(examples), len(vocab)
+    yy = np.asarray(y, dtype=np.int64)
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), yy] = 1.0
+    cw = np.ones(n) if class_weight is None else np.asarray(class_weight, dtype=np.float64)[yy]
+    rng = np.random.default_rng(seed)
+    W = rng.normal(0.0, 1e-3, size=(d, k))
+    b = np.log(onehot.mean(axis=0) + 1e-6)
+    if dense is not None:
+        mean = dense.mean(axis=0)
+        scale = dense.std(axis=0) + 1e-6
+        Xd = (dense - mean) / scale
+        Wd = np.zeros((Xd.shape[1], k))
+    else:
+        Xd = Wd = mean = scale = None
+    params = [W, b] + ([Wd] if Wd is not None else [])
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    norm = cw.sum()
+    for t in range(1, epochs + 1):
+        Wc = W[cols_a]
+        S = np.stack([np.bincount(rows_a, weights=Wc[:, j], minlength=n) for j in range(k)], axis=1).astype(np.float64)
+        S += b
+        if Xd is not None:
+            S += Xd @ Wd
+        S -= S.max(axis=1, keepdims=True)
+        P = np.exp(S)
+        P /= P.sum(axis=1, keepdims=True)
+        G = (P - onehot) * (cw / norm)[:, None]
+        Gr = G[rows_a]
+        gW = np.stack([np.bincount(cols_a, weights=Gr[:, j], minlength=d) for j in range(k)], axis=1).astype(np.float64)
+        gW += l2 * W
+        grads = [gW, G.sum(axis=0)]
+        if Xd is not None:
+            grads.append(Xd.T @ G + (l2 if dense_l2 is None else dense_l2) * Wd)
+        for i, (p, g) in enumerate(zip(params, grads)):
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g
+            p -= lr * (m[i] / (1 - beta1 ** t)) / (np.sqrt(v[i] / (1 - beta2 ** t)) + eps)
+    weights = {f: W[i].copy() for f, i in index.items() if np.abs(W[i]).max() >= prune}
+    return LinearModel(tuple(labels), b.copy(), weights, None if Wd is None else Wd.copy(), mean, scale)

@@ -1,0 +1,171 @@
+"""The learned scorer: rules and parse propose concept candidates, trained weights decide.
+
+For each paper the rules' concepts (:mod:`papergraph.nlp.concepts`) and the noun-chunk
+candidates (:mod:`papergraph.nlp.spans`) are described by features
+(:mod:`papergraph.nlp.features`) and scored by two logistic regressions trained on the gold
+(``training/scorer.py``; weights in ``nlp/data/scorer.json``):
+
+* ``concept``: NONE or one of the five types — a candidate is kept when
+  ``1 - P(NONE) >= threshold`` and typed by its most probable type;
+* ``role``: proposed / used / compared / mentioned of each kept concept.
+
+Kept candidates whose mentions all lie inside a better-scored kept candidate are dropped
+(so "reasoning" inside "efficient reasoning" is not kept twice unless it stands alone).
+The probabilities become the concept's ``type_scores`` and ``confidence``, and ``rules``
+gains ``scorer`` so every decision keeps its provenance.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..model import CONCEPT_TYPES, ExtractedConcept, PaperExtraction
+from .features import Context, concept_features, dense_vector, role_features
+from .lexicon import Lexicon
+from .linear import LinearModel
+from .spans import chunk_concepts, match_key
+
+__all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "apply", "decide", "DEFAULT_WEIGHTS"]
+
+DEFAULT_WEIGHTS = "scorer.json"
+CONCEPT_LABELS = ("NONE",) + CONCEPT_TYPES
+
+
+class ScorerModel:
+    """The two trained models and the keep threshold."""
+
+    def __init__(self, concept: LinearModel, role: LinearModel, *, threshold: float = 0.5,
+                 chunk_threshold: float | None = None, proposed_threshold: float | None = None,
+                 meta: dict | None = None):
+        self.concept, self.role, self.threshold = concept, role, threshold
+        self.chunk_threshold = threshold if chunk_threshold is None else chunk_threshold
+        self.proposed_threshold = threshold if proposed_threshold is None else proposed_threshold
+        self.meta = meta or {}
+
+    def to_dict(self) -> dict:
+        return {"format": 1, "threshold": self.threshold, "chunk_threshold": self.chunk_threshold,
+                "proposed_threshold": self.proposed_threshold, "meta": self.meta,
+                "concept": self.concept.to_dict(), "role": self.role.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ScorerModel":
+        if d.get("format") != 1:
+            raise ValueError(f"unknown scorer weights format {d.get('format')!r}")
+        return cls(LinearModel.from_dict(d["concept"]), LinearModel.from_dict(d["role"]),
+                   threshold=float(d["threshold"]), chunk_threshold=d.get("chunk_threshold"),
+                   proposed_threshold=d.get("proposed_threshold"),
+                   meta=d.get("meta") or {})
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> ScorerModel | None:
+    """The weights at ``path`` (default: the package's ``nlp/data/scorer.json``); None if not shipped."""
+    if path is None:
+        res = resources.files("papergraph.nlp") / "data" / DEFAULT_WEIGHTS
+        if not res.is_file():
+            return None
+        return ScorerModel.from_dict(json.loads(res.read_text(encoding="utf-8")))
+    with open(path, encoding="utf-8") as fh:
+        return ScorerModel.from_dict(json.load(fh))
+
+
+def candidates(ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
+               own_start: int = 0) -> tuple[list[ExtractedConcept], Context]:
+    """The rules' concepts plus the chunk candidates of one paper, and the features' context."""
+    known = {match_key(f) for c in ex.concepts for f in (c.name, *c.aliases)}
+    cands = list(ex.concepts) + chunk_concepts(docs, texts, known)
+    spans = [(m.field, m.start, m.end) for c in cands for m in c.mentions]
+    return cands, Context(texts, docs, lex, spans, own_start)
+
+
+def apply(model: ScorerModel, ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
+          own_start: int = 0) -> PaperExtraction:
+    """Re-decide one paper's concepts with the trained model (in place; returns ``ex``)."""
+    cands, ctx = candidates(ex, texts, docs, lex, own_start)
+    ex.concepts = decide(model, cands, ctx, [concept_features(c, ctx) for c in cands],
+                         [dense_vector(c, ctx) for c in cands] if model.concept.dense is not None else None)
+    return ex
+
+
+def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
+           feats: list[list[str]], dense=None) -> list[ExtractedConcept]:
+    """The kept candidates (in their order), typed, with role, confidence and type scores set.
+
+    A candidate is kept when ``1 - P(NONE)`` reaches its threshold (rules' or chunk's), or
+    reaches ``proposed_threshold`` and the role model says the paper proposes it.
+    """
+    scored = []
+    for i, (c, f) in enumerate(zip(cands, feats)):
+        p = model.concept.proba(f, None if dense is None else dense[i])
+        keep = 1.0 - float(p[0])
+        bar = model.chunk_threshold if c.rules == ["chunk"] else model.threshold
+        if keep >= min(bar, model.proposed_threshold):
+            scored.append((keep, keep >= bar, c, f, p))
+    scored.sort(key=lambda t: -t[0])
+    kept: list[ExtractedConcept] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for keep, passed, c, f, p in scored:
+        if c.rules == ["chunk"] and all(_inside(taken.get(m.field, ()), m.start, m.end) for m in c.mentions):
+            continue
+        types = {t: round(float(p[i + 1]) * 3.0, 3) for i, t in enumerate(CONCEPT_TYPES)}
+        typ = max(CONCEPT_TYPES, key=lambda t: types[t])
+        old_type, c.type = c.type, typ
+        rp = model.role.proba(role_features(c, ctx, f))
+        role = model.role.labels[int(rp.argmax())]
+        if not passed and role != "proposed":
+            c.type = old_type
+            continue
+        for m in c.mentions:
+            taken.setdefault(m.field, []).append((m.start, m.end))
+        c.type_scores, c.confidence, c.role = types, round(keep, 3), role
+        if "scorer" not in c.rules:
+            c.rules = [*c.rules, "scorer"]
+        kept.append(c)
+    order = {id(c): i for i, c in enumerate(cands)}
+    return sorted(kept, key=lambda c: order[id(c)])
+
+
+def _inside(spans, start: int, end: int) -> bool:
+    return any(a <= start and end <= b and (a, b) != (start, end) for a, b in spans)
+
+
+class Scorer:
+    """spaCy component holding the scorer's weights; :meth:`rescore` applies them to one paper."""
+
+    def __init__(self, nlp: Language, name: str, *, weights: str | None, enabled: bool, threshold: float | None):
+        self.name = name
+        self.weights = weights
+        self.enabled = enabled
+        self.model = load_model(weights) if enabled else None
+        if self.model is not None and threshold is not None:
+            if not 0.0 <= threshold <= 1.0:
+                raise ValueError(f"threshold must be within [0, 1], got {threshold}")
+            m = self.model
+            self.model = ScorerModel(m.concept, m.role, threshold=threshold, meta=m.meta,
+                                     chunk_threshold=m.chunk_threshold * threshold / m.threshold,
+                                     proposed_threshold=m.proposed_threshold * threshold / m.threshold)
+
+    def __call__(self, doc: Doc) -> Doc:
+        return doc
+
+    def rescore(self, ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
+                own_start: int = 0) -> PaperExtraction:
+        """``ex`` re-decided by the model; unchanged when disabled or no weights are shipped."""
+        if self.model is None:
+            return ex
+        return apply(self.model, ex, texts, docs, lex, own_start)
+
+
+@Language.factory("papergraph_scorer", default_config={"weights": None, "enabled": True, "threshold": None})
+def make_scorer(nlp: Language, name: str, weights: str | None, enabled: bool, threshold: float | None) -> Scorer:
+    """Factory of the learned scorer (weights: a JSON file; default the package's)."""
+    if weights is not None and not os.path.isfile(weights):
+        raise ValueError(f"scorer weights {weights!r} not found")
+    return Scorer(nlp, name, weights=weights, enabled=enabled, threshold=threshold)
+

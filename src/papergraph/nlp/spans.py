@@ -1,0 +1,95 @@
+"""Extra concept candidates from the parse: noun-chunk spans the rules did not propose.
+
+The rules of :mod:`papergraph.nlp.candidates` propose what they recognise (heads, names,
+gazetteer entries); many Method, Task and Metric phrases have heads no rule knows
+("locality of experience", "static analysis", "token footprint"). Every noun chunk and its
+shorter suffixes that end at the chunk's root become candidates here, grouped per paper by
+their folded form; the learned scorer (:mod:`papergraph.nlp.scorer`) keeps the few that are
+concepts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from ..model import ExtractedConcept, Mention
+from .concepts import choose_name
+
+__all__ = ["chunk_spans", "chunk_concepts", "match_key"]
+
+_SKIP_POS = {"DET", "PRON", "PUNCT", "NUM", "CCONJ", "ADP", "PART", "SYM", "SPACE", "X", "AUX", "VERB", "ADV"}
+_MAX_TOKENS = 6
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def match_key(text: str) -> str:
+    """The folded, singular form two surface forms share when they name the same concept."""
+    folded = _NON_WORD.sub("", text.casefold())
+    if len(folded) > 4 and folded.endswith("es") and not folded.endswith("ses"):
+        return folded[:-2]
+    if len(folded) > 3 and folded.endswith("s") and not folded.endswith("ss"):
+        return folded[:-1]
+    return folded
+
+
+def chunk_spans(doc: Doc) -> list[tuple[int, int, bool]]:
+    """Token spans ``(start, end, plural)`` of the doc's noun chunks and their suffixes.
+
+    Leading determiners, pronouns, numbers and punctuation are dropped; a span ends at the
+    chunk's root (a noun or proper noun) and holds at most six tokens.
+    """
+    out: list[tuple[int, int, bool]] = []
+    try:
+        chunks = list(doc.noun_chunks)
+    except ValueError:  # no parse
+        return out
+    for ch in chunks:
+        root = ch.root
+        if root.pos_ not in ("NOUN", "PROPN") or root.i != ch.end - 1:
+            continue
+        start = ch.start
+        while start < root.i and (doc[start].pos_ in _SKIP_POS or not doc[start].text.strip()):
+            start += 1
+        plural = root.tag_ in ("NNS", "NNPS")
+        for s in range(max(start, root.i - _MAX_TOKENS + 1), root.i + 1):
+            if doc[s].pos_ in _SKIP_POS or doc[s].is_punct:
+                continue
+            out.append((s, root.i + 1, plural))
+    return out
+
+
+def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str]) -> list[ExtractedConcept]:
+    """The paper's chunk candidates not already among the rules' concepts, one per folded form.
+
+    Args:
+        docs: ``{"title": doc, "abstract": doc}``.
+        texts: the paper's original field texts (mentions are cut from them).
+        known: match keys (:func:`match_key`) of the rules' concept names and aliases.
+    """
+    groups: dict[str, list[tuple[str, int, int, bool]]] = {}
+    for fld, doc in docs.items():
+        if doc is None:
+            continue
+        text = texts.get(fld, "")
+        for s, e, plural in chunk_spans(doc):
+            a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+            surface = text[a:b]
+            if len(surface) < 2 or not any(ch.isalpha() for ch in surface):
+                continue
+            k = match_key(surface)
+            if not k or k in known:
+                continue
+            groups.setdefault(k, []).append((fld, a, b, plural))
+    out = []
+    for members in groups.values():
+        forms = [(texts[f][a:b], plural, f) for f, a, b, plural in members]
+        name = choose_name(forms)
+        mentions = sorted({Mention(f, a, b, texts[f][a:b]) for f, a, b, _ in members},
+                          key=lambda m: (m.field != "title", m.start, m.end))
+        aliases = sorted({t for t, _, _ in forms if t != name})
+        out.append(ExtractedConcept(name=name, type="Method", role="used", aliases=aliases, mentions=mentions,
+                                    confidence=0.0, rules=["chunk"], type_scores={}))
+    return out
+

@@ -1,0 +1,184 @@
+"""The learned scorer: its linear model, its candidates, the shipped weights loaded offline,
+training end to end on a tiny hand-written split, and cross-validation from the CLI."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+from click.testing import CliRunner
+
+from papergraph.cli import cli
+from papergraph.model import Paper
+from papergraph.nlp import FALLBACK_MODEL, extract_papers, load_pipeline
+from papergraph.nlp.linear import LinearModel, train
+from papergraph.nlp.scorer import load_model
+from papergraph.nlp.spans import chunk_spans, match_key
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Hand-written papers (not from any gold file), annotated under shared/gold/GUIDELINES.md.
+TINY = [
+    {"id": "t1", "title": "FooNet: Fast Segmentation of Satellite Images",
+     "abstract": "We propose FooNet, a convolutional network for semantic segmentation. FooNet is trained with "
+                 "knowledge distillation and evaluated on Cityscapes, where it improves mIoU over DeepLab.",
+     "concepts": [{"name": "FooNet", "type": "Model", "aliases": [], "role": "proposed"},
+                  {"name": "semantic segmentation", "type": "Task", "aliases": [], "role": "used"},
+                  {"name": "knowledge distillation", "type": "Method", "aliases": [], "role": "used"},
+                  {"name": "Cityscapes", "type": "Benchmark", "aliases": [], "role": "used"},
+                  {"name": "mIoU", "type": "Metric", "aliases": [], "role": "used"},
+                  {"name": "DeepLab", "type": "Model", "aliases": [], "role": "compared"}]},
+    {"id": "t2", "title": "Sparse Adapters for Large Language Models",
+     "abstract": "Large language models (LLMs) are costly to tune. We introduce sparse adapters, a parameter-efficient "
+                 "fine-tuning method, and report accuracy on GSM8K with Llama-3-8B.",
+     "concepts": [{"name": "large language model", "type": "Method", "aliases": ["LLMs"], "role": "used"},
+                  {"name": "sparse adapter", "type": "Method", "aliases": [], "role": "proposed"},
+                  {"name": "parameter-efficient fine-tuning", "type": "Method", "aliases": [], "role": "used"},
+                  {"name": "accuracy", "type": "Metric", "aliases": [], "role": "used"},
+                  {"name": "GSM8K", "type": "Benchmark", "aliases": [], "role": "used"},
+                  {"name": "Llama-3-8B", "type": "Model", "aliases": [], "role": "used"}]},
+    {"id": "t3", "title": "Counting Birds with Drones",
+     "abstract": "We study object counting from aerial video. Our detector, BirdCount, outperforms YOLOv8 on the "
+                 "DroneBirds dataset in mean absolute error.",
+     "concepts": [{"name": "object counting", "type": "Task", "aliases": [], "role": "used"},
+                  {"name": "BirdCount", "type": "Model", "aliases": [], "role": "proposed"},
+                  {"name": "YOLOv8", "type": "Model", "aliases": [], "role": "compared"},
+                  {"name": "DroneBirds", "type": "Benchmark", "aliases": [], "role": "used"},
+                  {"name": "mean absolute error", "type": "Metric", "aliases": [], "role": "used"}]},
+    {"id": "t4", "title": "Reward Models for Code",
+     "abstract": "We train a reward model for code generation with reinforcement learning from human feedback "
+                 "and measure pass@1 on HumanEval.",
+     "concepts": [{"name": "reward model", "type": "Method", "aliases": [], "role": "used"},
+                  {"name": "code generation", "type": "Task", "aliases": [], "role": "used"},
+                  {"name": "reinforcement learning from human feedback", "type": "Method", "aliases": [],
+                   "role": "used"},
+                  {"name": "pass@1", "type": "Metric", "aliases": [], "role": "used"},
+                  {"name": "HumanEval", "type": "Benchmark", "aliases": [], "role": "used"}]},
+]
+
+
+# --- the linear model ------------------------------------------------------------------------
+
+def test_linear_model_learns_and_round_trips():
+    X = [["w=lora", "cap"], ["w=lora"], ["w=the"], ["w=the", "cap"], ["w=gsm8k", "digit"], ["w=gsm8k"]] * 3
+    y = [1, 1, 0, 0, 2, 2] * 3
+    m = train(X, y, labels=("NONE", "Method", "Benchmark"), epochs=200, min_count=1, seed=1)
+    assert [int(m.proba(x).argmax()) for x in X[:6]] == y[:6]
+    again = LinearModel.from_dict(json.loads(json.dumps(m.to_dict())))
+    for x in X[:6]:
+        assert np.allclose(again.proba(x), m.proba(x), atol=1e-3)
+    assert m.proba(["never-seen"]).shape == (3,)
+
+
+def test_linear_model_dense_inputs_are_used():
+    rng = np.random.default_rng(0)
+    dense = rng.normal(size=(40, 3))
+    y = (dense[:, 0] > 0).astype(int).tolist()
+    m = train([[]] * 40, y, labels=("a", "b"), epochs=300, min_count=1, dense=dense, dense_l2=1e-4)
+    acc = np.mean([int(m.proba([], dense[i]).argmax()) == y[i] for i in range(40)])
+    assert acc > 0.9
+
+
+def test_linear_training_is_deterministic():
+    X, y = [["a", "b"], ["b"], ["c"]] * 2, [0, 1, 1] * 2
+    m1 = train(X, y, labels=("x", "y"), epochs=50, min_count=1, seed=7)
+    m2 = train(X, y, labels=("x", "y"), epochs=50, min_count=1, seed=7)
+    assert m1.to_dict() == m2.to_dict()
+
+
+# --- candidates from the parse ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bare():
+    return spacy.load(FALLBACK_MODEL)
+
+
+def test_chunk_spans_are_suffixes_ending_at_the_root(bare):
+    doc = bare("We study the efficient reasoning of large language models.")
+    texts = {doc[s:e].text for s, e, _ in chunk_spans(doc)}
+    assert {"efficient reasoning", "reasoning", "large language models", "language models", "models"} <= texts
+    assert not any(t.startswith("the ") for t in texts)
+    assert match_key("Large Language Models") == match_key("large language model")
+
+
+# --- shipped weights, offline ---------------------------------------------------------------------
+
+def test_shipped_weights_load_and_decide(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    model = load_model()
+    assert model is not None and model.concept.labels[0] == "NONE" and len(model.concept.weights) > 1000
+    nlp = load_pipeline()
+    assert "papergraph_scorer" in nlp.pipe_names and nlp.get_pipe("papergraph_scorer").model is not None
+    paper = Paper(id="p", title="BirdNet: Counting Birds with Drones",
+                  abstract="We propose BirdNet, a detector for object counting, and evaluate it on COCO "
+                           "with mean average precision, where it outperforms YOLOv8.")
+    (ex,) = extract_papers([paper], nlp)
+    assert ex.concepts and all("scorer" in c.rules for c in ex.concepts)
+    for c in ex.concepts:
+        assert 0.0 <= c.confidence <= 1.0 and c.type in c.type_scores
+        for m in c.mentions:
+            assert m.text == getattr(paper, m.field)[m.start:m.end]
+
+
+def test_scorer_leaves_the_english_pipeline_unchanged():
+    text = "We fine-tune Llama-3-8B with LoRA and report accuracy on GSM8K."
+    ours = load_pipeline()(text)
+    theirs = load_pipeline(config={"papergraph_scorer": {"enabled": False}})(text)
+    assert [(t.text, t.tag_, t.dep_, t.head.i) for t in ours] == [(t.text, t.tag_, t.dep_, t.head.i) for t in theirs]
+
+
+def test_disabled_scorer_gives_the_rules_alone():
+    rules = load_pipeline(config={"papergraph_scorer": {"enabled": False}})
+    paper = Paper(id="p", title="A study", abstract="We use LoRA to tune large language models (LLMs).")
+    (ex,) = extract_papers([paper], rules)
+    assert ex.concepts and not any("scorer" in c.rules for c in ex.concepts)
+
+
+# --- training end to end, and cross-validation ------------------------------------------------
+
+def _write(tmp_path, records):
+    path = tmp_path / "tiny.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_training_runs_end_to_end_on_a_tiny_split(tmp_path):
+    gold = _write(tmp_path, TINY)
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text("[scorer]\nepochs = 30\nmin_count = 1\nthreshold = 0.3\n", encoding="utf-8")
+    out = tmp_path / "w.json"
+    run = subprocess.run([sys.executable, str(ROOT / "training" / "scorer.py"), "--gold", str(gold),
+                          "--config", str(cfg), "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    weights = json.loads(out.read_text(encoding="utf-8"))
+    assert weights["meta"]["papers"] == 4 and weights["concept"]["labels"][0] == "NONE"
+    nlp = load_pipeline(config={"papergraph_scorer": {"weights": str(out)}})
+    (ex,) = extract_papers([Paper(id="x", title="T", abstract=TINY[0]["abstract"])], nlp)
+    assert all("scorer" in c.rules for c in ex.concepts)
+
+
+def test_eval_folds_prints_held_out_figures_and_spread(tmp_path):
+    gold = _write(tmp_path, TINY)
+    folds = tmp_path / "folds.json"
+    folds.write_text(json.dumps({"fold_of": {"t1": 0, "t2": 0, "t3": 1, "t4": 1}}), encoding="utf-8")
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text("[scorer]\nepochs = 20\nmin_count = 1\n", encoding="utf-8")
+    preds = tmp_path / "pred.jsonl"
+    res = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--folds", str(folds), "--train-config", str(cfg),
+                                   "--write-predictions", str(preds)])
+    assert res.exit_code == 0, res.output
+    assert "untyped P=" in res.output and "per fold (2 folds)" in res.output
+    assert {json.loads(line)["id"] for line in preds.read_text().splitlines()} == {"t1", "t2", "t3", "t4"}
+    rules = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--folds", str(folds), "--ablation", "rules"])
+    assert rules.exit_code == 0 and "per fold" in rules.output
+
+
+def test_eval_folds_names_a_paper_without_fold(tmp_path):
+    gold = _write(tmp_path, TINY)
+    folds = tmp_path / "folds.json"
+    folds.write_text(json.dumps({"fold_of": {"t1": 0}}), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--folds", str(folds)])
+    assert res.exit_code == 1 and "no fold" in res.output and "Traceback" not in res.output
