@@ -21,8 +21,9 @@ Rules:
 * ``kb_id`` is ``<first source>:<its id>`` (``lm_eval:gsm8k``, ``hf_transformers:llama``,
   ``papergraph:model/gpt-4``); ``source``, ``source_id`` and ``url`` keep every merged source
   as ``|`` lists in the same order.
-* Aliases made only of lower-case letters are source identifiers (``alpaca`` for AlpacaEval,
-  ``alignment`` for AlignBench); they would match ordinary words, so they are dropped.
+* Aliases made only of lower-case letters (and ``_``) are source identifiers (``alpaca`` for
+  AlpacaEval, ``alignment`` for AlignBench, ``natural_question``); they would match ordinary
+  words, so they are dropped.
   Aliases equal to the name after normalisation are dropped too.
 * Normalisation (as in :mod:`papergraph.knowledge`): NFKC, ``+`` -> ``plus``, drop everything
   but letters and digits; folded keys are also case-folded.
@@ -112,11 +113,11 @@ def curate(entry: dict, decisions: list[tuple[str, str]]) -> dict | None:
 
 
 def clean_aliases(entry: dict) -> None:
-    """Drop identifier aliases (lower-case letters only) and aliases equal to the name or an
+    """Drop identifier aliases (lower-case letters and ``_`` only) and aliases equal to the name or an
     earlier alias after normalisation (case kept: "Llama" stays an alias of "LLaMA")."""
     seen, out = {norm(entry["name"])}, []
     for a in entry["aliases"]:
-        if re.fullmatch(r"[a-z]+", a) or not norm(a) or norm(a) in seen:
+        if re.fullmatch(r"[a-z]+(?:_[a-z]+)*", a) or not norm(a) or norm(a) in seen:
             continue
         seen.add(norm(a))
         out.append(a)
