@@ -36,6 +36,12 @@ def test_prepare_keeps_length_of_every_field():
         assert len(prepare_title(text)) == len(text)
 
 
+def test_sentence_case_keeps_case_sensitive_known_names():
+    title = "Scaling Whisper and Falcon Models for Better Speech Recognition"
+    out = prepare_title(title)
+    assert out == "Scaling Whisper and Falcon models for better speech recognition"
+
+
 @pytest.mark.parametrize("name, bad", [
     ("N", True), ("P", True), ("x", True), ("o1", False), ("C4", False), ("R^3", False),
     ("41-137times", True), ("2.36sim", True), ("30%-50%", True), ("42%", True), ("7B", True),

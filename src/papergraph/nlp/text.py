@@ -9,7 +9,10 @@ become spaces.
 
 from __future__ import annotations
 
+import functools
 import re
+
+from ..knowledge import load_kb
 
 __all__ = ["clean_latex", "prepare_text", "prepare_title", "sentence_case"]
 
@@ -100,7 +103,8 @@ def sentence_case(title: str) -> str:
 
     Tagging "Distributed Inference and Fine-tuning of Large Language Models" as a sentence
     works much better than as a string of proper nouns. Names with inner capitals, digits or
-    all capitals ("LoRA", "GPT-4", "LLMs") and the part before a colon are kept as written.
+    all capitals ("LoRA", "GPT-4", "LLMs"), names the knowledge base knows only as written
+    ("Whisper", "Falcon") and the part before a colon are kept as written.
     """
     words = re.findall(r"[A-Za-z][\w'’-]*", title)
     if len(words) < 3:
@@ -115,10 +119,18 @@ def sentence_case(title: str) -> str:
     skip_at = keep + first.start() if first else -1
 
     def low(m: re.Match) -> str:
-        return m.group(1) if m.start() == skip_at else m.group(1).lower()
+        word = m.group(1)
+        return word if m.start() == skip_at or _cased_name(word) else word.lower()
 
     out = title[:keep] + _TITLE_WORD.sub(low, title[keep:])
     return out if len(out) == len(title) else title
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _cased_name(word: str) -> bool:
+    """A name the knowledge base knows only as written ("Whisper", "Falcon"): kept in a title."""
+    kb = load_kb()
+    return kb.lookup(word) is not None and kb.lookup(word.lower()) is None
 
 
 def prepare_title(title: str) -> str:
