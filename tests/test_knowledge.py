@@ -122,3 +122,53 @@ def test_build_script_reproduces_committed_file(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "scripts/build_kb.py"), "-o", str(out)], check=True,
                    capture_output=True)
     assert out.read_bytes() == (ROOT / "src/papergraph/data/kb.tsv").read_bytes()
+
+
+def _build_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_kb", ROOT / "scripts/build_kb.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_build_rules_on_a_small_fixture(tmp_path):
+    head = "name\taliases\tkind\tsource\tsource_id\turl\n"
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "benchmarks.tsv").write_text(
+        head + "AlignBench\talignment|THUDM/AlignBench\tbenchmark\topencompass\talignbench\thttp://a\n"
+        "ARC\tarc_easy|ai2_arc\tbenchmark\tlm_eval\tarc\thttp://b\n", encoding="utf-8")
+    (shared / "models.tsv").write_text(
+        head + "Bark\t\tmodel_family\thf_transformers\tbark\thttp://c\n"
+        "LLaMA\t\tmodel_family\thf_transformers\tllama\thttp://d\n"
+        "RAG\t\tmodel_family\thf_transformers\trag\thttp://e\n"
+        "Qwen2\tqwen2\tmodel_family\thf_transformers\tqwen2\thttp://f\n", encoding="utf-8")
+    (shared / "metrics.tsv").write_text(head + "mAP\tmean_average_precision\tmetric\ttorchmetrics\tmap\t\n",
+                                        encoding="utf-8")
+    extra = tmp_path / "extra.tsv"
+    extra.write_text(head + "Llama\tLLaMA-1\tmodel\tpapergraph\tmodel/llama\thttps://arxiv.org/abs/2302.13971\n"
+                     "retrieval-augmented generation\tRAG\tmethod\tpapergraph\tmethod/rag\t\n"
+                     "ARC-Easy\tARC-E\tbenchmark\tpapergraph\tbenchmark/arc-easy\t\n", encoding="utf-8")
+    cur = tmp_path / "cur.tsv"
+    cur.write_text("kb_id\taction\tvalue\tnote\nhf_transformers:bark\tdrop\t\tword\n"
+                   "hf_transformers:rag\ttype\tMethod\ttechnique\nlm_eval:arc\tdrop-alias\tarc_easy\tsubset\n",
+                   encoding="utf-8")
+    mod = _build_module()
+    rows = {r["kb_id"]: r for r in mod.build(shared, extra, cur)}
+    assert "hf_transformers:bark" not in rows                       # dropped
+    assert rows["opencompass:alignbench"]["aliases"] == ["THUDM/AlignBench"]  # "alignment": an identifier
+    llama = rows["hf_transformers:llama"]                            # the hand-written row merged in
+    assert llama["source"] == ["hf_transformers", "papergraph"] and "Llama" in llama["aliases"]
+    assert llama["url"] == ["http://d", "https://arxiv.org/abs/2302.13971"]
+    assert llama["match"] == "exact-case"
+    rag = rows["hf_transformers:rag"]                                # retyped, then merged with the method
+    assert rag["type"] == "Method" and "retrieval-augmented generation" in rag["aliases"]
+    assert "papergraph:benchmark/arc-easy" in rows                  # its own row once the alias is gone
+    assert rows["hf_transformers:qwen2"]["match"] == "fold"
+    assert rows["torchmetrics:map"]["match"] == "exact-case"
+    out = tmp_path / "kb.tsv"
+    mod.write(list(rows.values()), out)
+    kb = load_kb(out)
+    assert kb.lookup("Llama").kb_id == "hf_transformers:llama" and kb.lookup("llama") is None
+    assert kb.lookup("Retrieval-Augmented Generation").type == "Method"
