@@ -57,7 +57,10 @@ def known_spans(toks: TokenColumns, lex: Lexicon):
 def _name_like(span: str, typ: str, *, initial: bool) -> bool:
     """A known name written as a name: a capital or a digit. For concepts named by ordinary words
     not only a sentence's first capital ("Pruning helps"), and one word needs more than its first
-    capital ("LoRA", "F1"; not "Transformer")."""
+    capital ("LoRA", "F1"; not "Transformer"). A task of several words is specific enough in
+    lower case ("semantic segmentation", "text-to-image generation")."""
+    if typ == "Task" and (" " in span or "-" in span):
+        return True
     if typ in ("Model", "Benchmark"):
         return any(c.isupper() or c.isdigit() for c in span)
     rest = span[1:] if initial or " " not in span else span
