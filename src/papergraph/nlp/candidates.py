@@ -17,19 +17,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon, fold, lexicon_for
-from .shapes import is_acronym, is_name_token, is_size, is_version, singular, word_groups
-from .tokens import TokenColumns
+from .known import add_known_names
+from .shapes import (ADJ_SUFFIXES, bad_name, is_acronym, is_name_token, is_numeric, is_size, is_version, singular,
+                     word_groups)
+from .tokens import TokenColumns, new_candidate
 
 __all__ = ["Candidates", "Word", "chunk_words", "classify_word", "new_candidate", "select_phrase"]
 
 _STOP_POS = {"DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX", "PART", "PUNCT", "SYM", "INTJ", "X", "SPACE"}
 _QTY = re.compile(r"^[~<>≈]?\d+(?:[.,]\d+)*(?:[BMKTbmkt]|[xX×]|GB|MB|TB|ms|s|h|k|K)?\+?%?$")
-_ADJ_SUFFIX = frozenset(
-    "like based driven guided friendly formatted assisted generated style level specific free aware "
-    "augmented enhanced powered centric oriented inspired derived scale agnostic dependent intensive "
-    "efficient heavy only native ready compatible constrained conditioned grounded informed equipped trained tuned "
-    "finetuned supervised generated".split()
-)
 # Not names: citation keys ("smith2023scaling"), assignments ("k=1"), counts glued to a word ("1000times").
 # ... number formats ("W4A8", "float32", "bf16"), maths ("k^2", "O(n)"), document parts ("Fig", "1a").
 _NOT_NAME = re.compile(r"^(?:[a-z]+\d{4}[a-z]+|\S*=\S*|\d+(?:\.\d+)?[a-z]{4,}|[WwAa]\d+[AaKk]\d+|"
@@ -40,29 +36,12 @@ _CONNECTED_NAME = re.compile(r"^[A-Z][A-Za-z]*(?:-(?:and|or|to|of|then|as|for|in
 _AFFIX_BASED = ("-based", "-driven", "-guided", "-powered", "-augmented", "-enhanced", "-aware")
 
 
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-
-
 class Word(NamedTuple):
     """A word group: tokens ``start:end`` glued without whitespace, and their text."""
 
     start: int
     end: int
     text: str
-
-
-def new_candidate(toks: TokenColumns, start: int, end: int, *, rule: str, conf: float,
-                  types: dict | None = None, name: bool = False) -> dict:
-    """A plain, picklable candidate record for tokens ``doc[start:end]`` (a trailing "'s" dropped)."""
-    while end - start > 1 and toks.text[end - 1] in _POSSESSIVE:
-        end -= 1
-    s, e = toks.idx[start], toks.idx[end - 1] + len(toks.text[end - 1])
-    return {
-        "s": s, "e": e, "text": toks.doc_text[s:e], "ts": start, "te": end,
-        "head": toks.lemma[end - 1], "rules": [rule], "conf": conf,
-        "types": dict(types or {}), "roles": {}, "name": name,
-        "plural": toks.tag[end - 1] in ("NNS", "NNPS") and not name,
-    }
 
 
 def classify_word(toks: TokenColumns, word: Word, lex: Lexicon, *, first_in_sent: bool = False) -> str:
@@ -117,11 +96,11 @@ def _word_shape(toks: TokenColumns, start: int, end: int, text: str, low: str, l
         return "B", quantity, number
     if connected:
         return "M", quantity, number
+    if n > 2 and toks.text[last - 1] == "-" and toks.lower[last] in ADJ_SUFFIXES:
+        return "A", quantity, number  # "GPT-4-powered" (its name is a candidate of its own: _compound_names)
     if text[:1].isupper() and (lex.gazetteer_type(text) in ("Model", "Benchmark") or (
             n > 2 and toks.text[start + 1] == "-" and lex.gazetteer_type(toks.text[start]) == "Model")):
         return "M", quantity, number  # a known name, or a known model family with a suffix ("Phi-reasoning")
-    if n > 2 and toks.text[last - 1] == "-" and toks.lower[last] in _ADJ_SUFFIX:
-        return "A", quantity, number
     if is_name_token(toks.text[start]) if n == 1 else any(map(is_name_token, toks.text[start:end])):
         return "M", quantity, number
     return "", quantity, number
@@ -132,7 +111,8 @@ def _shape(text: str) -> tuple[bool, bool, bool, bool]:
     """What a word's text alone says: (not a name: a URL, citation key, number format ...;
     a connected name; a quantity; a version or size)."""
     not_name = "://" in text or text.lower().startswith(("www.", "github.com")) or bool(_NOT_NAME.match(text))
-    return not_name, bool(_CONNECTED_NAME.match(text)), bool(_QTY.match(text)), is_version(text) or is_size(text)
+    quantity = bool(_QTY.match(text)) or is_numeric(text)  # "1.5-2.5times", "30%-50%"
+    return not_name, bool(_CONNECTED_NAME.match(text)), quantity, is_version(text) or is_size(text)
 
 
 def _is_head(low: str, lex: Lexicon) -> bool:
@@ -288,8 +268,9 @@ def _capitalised_run(words) -> bool:
     return len(texts) > 1 and all(w[:1].isupper() and not is_acronym(w) for w in texts)
 
 
-def _name_parts(toks: TokenColumns, words):
-    """Maximal runs of name words (with versions/sizes) inside a phrase: "the GSM8K benchmark" -> GSM8K."""
+def _name_parts(toks: TokenColumns, words, lex: Lexicon):
+    """Maximal runs of name words (with versions/sizes) inside a phrase: "the GSM8K benchmark" -> GSM8K,
+    "a 775M Llama backbone" -> Llama."""
     out, k = [], 0
     while k < len(words):
         if words[k][0] == "M":
@@ -298,7 +279,8 @@ def _name_parts(toks: TokenColumns, words):
                 m += 1
             texts = toks.text[words[k][1].start:words[m - 1][1].end]
             head = toks.lemma[words[-1][1].end - 1]
-            if any(is_name_token(t) and not is_acronym(t) for t in texts) or head in _CLASS_WORDS:
+            if any(is_name_token(t) and not is_acronym(t) for t in texts) or head in _CLASS_WORDS or \
+                    lex.gazetteer_type(toks.span_text(words[k][1].start, words[m - 1][1].end)) in ("Model", "Benchmark"):
                 out.append((k, m))
             k = m
         else:
@@ -330,7 +312,8 @@ class Candidates:
         for run in chunk_words(toks, lex):
             for seg in _split_possessive(toks, run):
                 cands.extend(self._from_run(toks, seg, lex))
-        doc._.pg_candidates = _add_phrase_names(toks, cands, lex)
+        cands = add_known_names(toks, _add_phrase_names(toks, cands, lex), lex)
+        doc._.pg_candidates = [c for c in cands if not bad_name(c["text"])]
         return doc
 
     def _from_run(self, toks: TokenColumns, words, lex) -> list[dict]:
@@ -350,7 +333,7 @@ class Candidates:
                 out.pop()
         rest_head = toks.lemma[words[-1][1].end - 1]
         if self.name_parts and rest_head not in _HARDWARE:
-            for a, b in _name_parts(toks, words):
+            for a, b in _name_parts(toks, words, lex):
                 start, end = words[a][1].start, words[b - 1][1].end
                 if (start, end) == whole or toks.span_text(start, end).endswith(_AFFIX_BASED):
                     continue

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from ..model import CONCEPT_TYPES, ExtractedConcept, Mention, Paper, PaperExtraction
 from .canonical import concept_key
 from .lexicon import Lexicon, fold, lexicon_for
-from .shapes import is_acronym, is_name_token, singular
+from .shapes import bad_name, is_acronym, is_name_token, singular
 from .tokens import doc_text
 
 __all__ = ["Concepts", "assemble", "title_prefix", "choose_name", "own_work_start"]
@@ -257,6 +257,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
                                 "plural": False, "sent": 0}))
 
     _title_means(texts["title"], cands, lex, after_name=tp[1] if strength else None)
+    cands = [(f, c) for f, c in cands if not bad_name(texts[f][c["s"]:c["e"]])]  # title prefixes, long forms too
 
     # group surface forms
     parent: dict[str, str] = {}
@@ -303,7 +304,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
         conf = _confidence(members)
         if conf >= min_confidence:  # (not built only to be dropped)
             concepts.append(_concept(members, texts, sentences, lex, fuller, background_end, confidence=conf))
-    concepts = [c for c in concepts if fold(c.name) not in lex.never]
+    concepts = [c for c in concepts if fold(c.name) not in lex.never and not bad_name(c.name)]
     return PaperExtraction(paper_id=paper.id, concepts=concepts)
 
 

@@ -2,7 +2,10 @@
 
 The package data lives in ``papergraph/nlp/data/``: ``lexicon.toml`` (generic heads,
 evaluative modifiers, head nouns by type, single-word concepts) and ``gazetteer.tsv``
-(widely known names and their types).  A user vocabulary file (TOML or JSON) adds to it::
+(widely known names and their types).  The gazetteer also holds every name and alias of the
+knowledge base (:mod:`papergraph.knowledge`, ``papergraph/data/kb.tsv``) that names one thing;
+``gazetteer.tsv`` and user entries win over it, and the KB's case rules hold ("Falcon" is a
+model, "falcon" is not).  A user vocabulary file (TOML or JSON) adds to it::
 
     [gazetteer]            # name -> type
     "Text2Earth" = "Model"
@@ -24,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..knowledge import load_kb, normalise
 from ..model import CONCEPT_TYPES
 
 __all__ = ["Lexicon", "Vocabulary", "fold", "load_lexicon", "load_vocabulary", "lexicon_for"]
@@ -65,6 +69,8 @@ class Lexicon:
     alias_of: dict[str, str]  # folded alias -> canonical surface name
     never: frozenset[str]  # folded names
     role_modifiers: frozenset[str] = frozenset()  # "teacher" in "the teacher model"
+    cased: dict[str, frozenset[str]] = field(default_factory=dict)  # folded name -> the only spellings
+    prefixes: frozenset[str] = frozenset()  # every prefix of a folded gazetteer name (for scanning text)
     # Lookup indexes built from the fields above (the rules ask them for every word).
     _head_index: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _memos: dict[str, dict] = field(init=False, repr=False, compare=False)
@@ -104,6 +110,9 @@ class Lexicon:
         name, typ = hit
         if name.isupper() and not surface.rstrip("s").isupper():
             return None
+        cased = self.cased.get(fold(surface))
+        if cased is not None and normalise(surface) not in cased:
+            return None  # a KB name that is also a word matches only as written ("Falcon", not "falcon")
         return typ
 
 
@@ -118,6 +127,31 @@ def _read_gazetteer_tsv(text: str, where: str) -> list[tuple[str, str]]:
             raise ConfigError(f"{where}:{n}: type {typ!r} is not one of {', '.join(CONCEPT_TYPES)}")
         rows.append((name.strip(), typ.strip()))
     return rows
+
+
+@functools.lru_cache(maxsize=1)
+def _kb_gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, frozenset[str]]]:
+    """The KB's surfaces as gazetteer entries (folded surface -> (surface, type)), leaving out
+    surfaces that name two things, and the spellings allowed for case-sensitive ones."""
+    kb = load_kb()
+    seen: dict[str, set[str]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    exact: dict[str, set[str]] = {}
+    folded: set[str] = set()
+    for entry in kb:
+        for surface in (entry.name, *entry.aliases):
+            key = fold(surface)
+            if not key:
+                continue
+            seen.setdefault(key, set()).add(entry.kb_id)
+            names.setdefault(key, (surface, entry.type))
+            if kb.lookup(surface) is entry and kb.lookup(surface.lower()) is None:
+                exact.setdefault(key, set()).add(normalise(surface))
+            else:
+                folded.add(key)
+    names = {k: v for k, v in names.items() if len(seen[k]) == 1}
+    cased = {k: frozenset(v) for k, v in exact.items() if k in names and k not in folded}
+    return names, cased
 
 
 @functools.lru_cache(maxsize=1)
@@ -174,10 +208,26 @@ def load_vocabulary(path: str | os.PathLike) -> Vocabulary:
     )
 
 
+def _cased(cased: dict[str, frozenset[str]], gaz: list[tuple[str, str]], vocab: Vocabulary | None):
+    """The KB's case rules, also allowing the spelling of a package gazetteer name; a user
+    vocabulary name lifts the rule for its key."""
+    out = dict(cased)
+    for name, _ in gaz:
+        key = fold(name)
+        if key in out:
+            out[key] = out[key] | {normalise(name)}
+    for name in vocab.gazetteer if vocab else ():
+        out.pop(fold(name), None)
+    return out
+
+
 def load_lexicon(vocab: Vocabulary | None = None) -> Lexicon:
     """The package word lists merged with a user vocabulary (user entries win)."""
     lex, gaz = _package_data()
+    kb_names, cased = _kb_gazetteer()
     names = list(gaz) + list((vocab.gazetteer if vocab else {}).items())
+    gazetteer = dict(kb_names)
+    gazetteer.update((fold(n), (n, t)) for n, t in names)
     alias_of: dict[str, str] = {}
     for canon, forms in (vocab.aliases if vocab else {}).items():
         for s in (canon, *forms):
@@ -188,11 +238,13 @@ def load_lexicon(vocab: Vocabulary | None = None) -> Lexicon:
         evaluative=frozenset(lex["evaluative_modifiers"]),
         standalone=dict(lex["standalone"]),
         heads={t: frozenset(lex["heads"].get(t, [])) for t in CONCEPT_TYPES},
-        gazetteer={fold(n): (n, t) for n, t in names},
+        gazetteer=gazetteer,
         gazetteer_names=tuple(names),
         alias_of=alias_of,
         never=frozenset(fold(s) for s in (*lex.get("not_concepts", []), *(vocab.never if vocab else ()))),
         role_modifiers=frozenset(lex.get("role_modifiers", [])),
+        cased=_cased(cased, gaz, vocab),
+        prefixes=frozenset(k[:n] for k in gazetteer for n in range(1, len(k) + 1)),
     )
 
 

@@ -1,4 +1,4 @@
-"""Pure string helpers: name shapes, word groups, LaTeX clean-up, singular forms.
+"""Pure string helpers: name shapes, word groups, singular forms.
 
 The shape tests run once per distinct string (memoised: they are pure functions of it).
 """
@@ -10,9 +10,17 @@ import re
 from typing import Sequence
 
 __all__ = [
-    "is_name_token", "is_acronym", "is_version", "is_size", "clean_latex", "singular",
+    "ADJ_SUFFIXES", "is_name_token", "is_acronym", "is_version", "is_size", "singular", "bad_name", "is_numeric",
     "SEPARATORS", "word_groups",
 ]
+
+#: Adjective-forming suffixes after a hyphen: "GPT-4-powered", "LLaMA-based", "Claude-style".
+ADJ_SUFFIXES = frozenset(
+    "like based driven guided friendly formatted assisted generated style level specific free aware "
+    "augmented enhanced powered centric oriented inspired derived scale agnostic dependent intensive "
+    "efficient heavy only native ready compatible constrained conditioned grounded informed equipped trained tuned "
+    "finetuned supervised generated".split()
+)
 
 #: Tokens that end a glued word group even without whitespace.
 SEPARATORS = frozenset("()[]{},;:.\"'“”‘’!?`") | {"'s", "’s", "..."}
@@ -23,7 +31,6 @@ _VERSION = re.compile(r"^[vV]?\d+(?:\.\d+)+$|^[vV]\d+$")
 _SIZE = re.compile(r"^\d+(?:\.\d+)?[BMKT]$", re.I)
 _QUANTITY = re.compile(r"^[~<>≈]?\d+(?:[.,]\d+)*(?:[BMKTbmkt]|[xX×]|GB|MB|TB|ms|s|h|D|d|k|K|th|st|nd|rd)?\+?$")
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th|s|D|d)?$")
-_LATEX = re.compile(r"\\(?:textbf|textit|emph|texttt|mathrm|mathbf|mathcal|text|textsc|mathit)\s*\{([^{}]*)\}")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -62,21 +69,6 @@ def is_name_token(text: str) -> bool:
     return is_acronym(text) or bool(_CAMEL.search(text))
 
 
-def clean_latex(text: str) -> str:
-    """Replace LaTeX wrappers (``\\textbf{X}``) by their content, padding to keep offsets.
-
-    The result has the same length as the input so character offsets stay valid.
-    """
-
-    def repl(m: re.Match) -> str:
-        inner = m.group(1)
-        return inner + " " * (len(m.group(0)) - len(inner))
-
-    if "\\" not in text:
-        return text
-    return _LATEX.sub(repl, text).replace("\\times", " times").replace("\\%", " %")
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def singular(word: str) -> str:
     """A conservative singular of an English noun as written ("models" -> "model", "LLMs" -> "LLM")."""
@@ -109,3 +101,36 @@ def word_groups(texts: Sequence[str], tags: Sequence[str], spaces: Sequence[str]
             groups.append([k, k + 1])
         prev_sep = sep
     return [(a, b) for a, b in groups]
+
+
+# A number, range or percentage with at most a unit or multiplier: "41-137times", "2.36sim", "30%-50%".
+_NUMERIC_NAME = re.compile(r"^[~≈<>±]?\d[\d.,]*%?(?:\s*[-–~/]\s*[~≈]?\d[\d.,]*%?)*\s*"
+                           r"(?:%|x|×|times|sim|fold|folds|pp|points?|percent|k|K|M|B|ms|s|h)?$")
+_CITATION = re.compile(r"\bet\s+al\b|^(?:[A-Z][a-z]+ )?\(?\d{4}[a-z]?\)?$")
+_URL = re.compile(r"://|^www\.|\.(?:com|org|io|ai|net|edu)(?:/|$)|github\b|huggingface\.co", re.I)
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"))
+
+
+def is_numeric(text: str) -> bool:
+    """True for a number, range or percentage with at most a unit: "41-137times", "30%-50%", "7B"."""
+    return bool(_NUMERIC_NAME.match(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def bad_name(text: str) -> bool:
+    """True when ``text`` cannot be a concept name, whatever rule proposed it.
+
+    Rejected: fewer than two letters or digits ("N", "P"), numbers and percentages with a
+    unit ("41-137times", "2.36sim", "30%-50%"), a leading multiplier ("times speed-up"),
+    citation fragments ("Wang et al."), unbalanced brackets ("Hint-RFT): Hint-RFT",
+    "Chain-of-Thought(CoT"), LaTeX commands ("\\textbf{..."), URLs.
+    """
+    t = text.strip()
+    if sum(c.isalnum() for c in t) < 2 or not any(c.isalpha() for c in t):
+        return True
+    if "\\" in t or _NUMERIC_NAME.match(t) or _CITATION.search(t) or _URL.search(t):
+        return True
+    first = t.split(maxsplit=1)[0]
+    if first.lower() in ("times", "×", "fold") or _NUMERIC_NAME.match(first) and not first.isdigit():
+        return True  # "times speed-up", "1.5-2.5times speedup": a multiplier, not a name
+    return any(t.count(a) != t.count(b) for a, b in _PAIRS) or t[:1] in ")]}" or t[-1:] in "([{"

@@ -1,4 +1,5 @@
-"""Per-doc token columns: the token attributes the rules read, taken once per doc as plain lists.
+"""Per-doc token columns: the token attributes the rules read, taken once per doc as plain lists,
+and the candidate record the rules make from a token range (:func:`new_candidate`).
 
 Each ``token.pos_`` (``.tag_``, ``.text`` ...) creates a Token object and looks up a string;
 the chunker reads several attributes of every token, so it reads them all at once with one
@@ -13,7 +14,7 @@ import numpy
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LIKE_EMAIL, LIKE_NUM, LIKE_URL, LOWER, ORTH, POS, SPACY, TAG
 from spacy.tokens import Doc
 
-__all__ = ["TokenColumns", "doc_text"]
+__all__ = ["TokenColumns", "doc_text", "new_candidate"]
 
 _ATTRS = [ORTH, POS, TAG, LOWER, LEMMA, DEP, SPACY, IDX, LIKE_NUM, LIKE_URL, LIKE_EMAIL, HEAD]  # 6 strings
 #: String hash -> string, shared by all docs: a string's hash is the same in every vocab.
@@ -78,3 +79,22 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc._.pg_text = doc.text
     return text
+
+
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+def new_candidate(toks: TokenColumns, start: int, end: int, *, rule: str, conf: float,
+                  types: dict | None = None, name: bool = False) -> dict:
+    """A plain, picklable candidate record for tokens ``doc[start:end]`` (a trailing "'s" dropped)."""
+    while end - start > 1 and toks.text[end - 1] in _POSSESSIVE:
+        end -= 1
+    s, e = toks.idx[start], toks.idx[end - 1] + len(toks.text[end - 1])
+    if e - s > 2 and toks.doc_text[e - 1] == "." and toks.doc_text[e - 2] != ".":
+        e -= 1  # a sentence's period left on a name's token ("ROUGE-L.", "HumanEval Pro.")
+    return {
+        "s": s, "e": e, "text": toks.doc_text[s:e], "ts": start, "te": end,
+        "head": toks.lemma[end - 1], "rules": [rule], "conf": conf,
+        "types": dict(types or {}), "roles": {}, "name": name,
+        "plural": toks.tag[end - 1] in ("NNS", "NNPS") and not name,
+    }
