@@ -71,6 +71,7 @@ def test_linear_model_learns_and_round_trips():
     for x in X[:6]:
         assert np.allclose(again.proba(x), m.proba(x), atol=1e-3)
     assert m.proba(["never-seen"]).shape == (3,)
+    assert np.allclose(m.proba_many(X[:6] + [["never-seen"]]), [m.proba(x) for x in X[:6] + [["never-seen"]]])
 
 
 def test_linear_model_dense_inputs_are_used():

@@ -32,13 +32,38 @@ _ROLE_WORDS = {"we", "our", "propose", "proposes", "proposed", "introduce", "int
 
 
 class Context:
-    """What features of one paper need besides the candidates: texts, docs, lexicon, others' spans."""
+    """What features of one paper need besides the candidates: texts, docs, lexicon, and for each
+    candidate span whether it lies inside, or contains, another candidate's span."""
 
     def __init__(self, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
                  spans: list[tuple[str, int, int]], own_start: int = 0):
         self.texts, self.docs, self.lex = texts, docs, lex
-        self.spans = spans
         self.own_start = own_start
+        self.nesting = _nesting(spans)
+
+
+def _nesting(spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool]]:
+    """``(field, start, end) -> (inside another span, contains another span)``, in O(n log n).
+
+    Spans sorted by (start, -end): a span lies inside another iff some earlier one ends at or
+    after its end; it contains another iff some later one ends at or before its end.
+    """
+    out: dict[tuple[str, int, int], tuple[bool, bool]] = {}
+    by_field: dict[str, set[tuple[int, int]]] = {}
+    for f, a, b in spans:
+        by_field.setdefault(f, set()).add((a, b))
+    for f, items in by_field.items():
+        order = sorted(items, key=lambda ab: (ab[0], -ab[1]))
+        n = len(order)
+        suffix_min = [0] * (n + 1)
+        suffix_min[n] = 1 << 62
+        for i in range(n - 1, -1, -1):
+            suffix_min[i] = min(suffix_min[i + 1], order[i][1])
+        prefix_max = -1
+        for i, (a, b) in enumerate(order):
+            out[(f, a, b)] = (prefix_max >= b, suffix_min[i + 1] <= b)
+            prefix_max = max(prefix_max, b)
+    return out
 
 
 def _shape(text: str) -> str:
@@ -134,11 +159,11 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> list[str]:
                 f.update(f"sb={w}" for w in _sentence_words(text, m.start))
         if m.field == "title" and text[m.end:m.end + 1] == ":":
             f.add("title-colon")
-        for fld, a, b in ctx.spans:
-            if fld == m.field and (a, b) != (m.start, m.end) and a <= m.start and m.end <= b:
-                f.add("inside")
-            elif fld == m.field and (a, b) != (m.start, m.end) and m.start <= a and b <= m.end:
-                f.add("contains")
+        inside, contains = ctx.nesting.get((m.field, m.start, m.end), (False, False))
+        if inside:
+            f.add("inside")
+        if contains:
+            f.add("contains")
     return sorted(f)
 
 

@@ -51,6 +51,34 @@ class LinearModel:
         e = np.exp(s - s.max())
         return e / e.sum()
 
+    def proba_many(self, examples: Sequence[Sequence[str]], dense: np.ndarray | None = None) -> np.ndarray:
+        """Label probabilities of several examples at once (rows as :meth:`proba`)."""
+        index, matrix = self._table()
+        rows, cols = [], []
+        for r, ex in enumerate(examples):
+            for f in ex:
+                j = index.get(f)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+        n, k = len(examples), len(self.labels)
+        S = np.zeros((n, k)) + self.bias
+        if rows:
+            S += _segment_sum(np.asarray(rows), matrix[np.asarray(cols)], n)
+        if self.dense is not None and dense is not None:
+            S += ((np.asarray(dense) - self.mean) / self.scale) @ self.dense
+        S -= S.max(axis=1, keepdims=True)
+        np.exp(S, out=S)
+        return S / S.sum(axis=1, keepdims=True)
+
+    def _table(self) -> tuple[dict[str, int], np.ndarray]:
+        table = self.__dict__.get("_table_cache")
+        if table is None:
+            names = list(self.weights)
+            matrix = np.stack([self.weights[f] for f in names]) if names else np.zeros((0, len(self.labels)))
+            table = self.__dict__["_table_cache"] = ({f: i for i, f in enumerate(names)}, matrix)
+        return table
+
     def to_dict(self) -> dict:
         """A JSON-able form (weights rounded to 4 decimals)."""
         d = {"labels": list(self.labels), "bias": _rounded(self.bias),
@@ -65,6 +93,11 @@ class LinearModel:
         arr = (lambda k: np.asarray(d[k], dtype=np.float64) if d.get(k) is not None else None)
         return cls(tuple(d["labels"]), arr("bias"), {f: np.asarray(v, dtype=np.float64) for f, v in d["weights"].items()},
                    arr("dense"), arr("mean"), arr("scale"))
+
+
+def _segment_sum(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum the rows of ``values`` into ``n`` rows by ``rows`` (one bincount per column)."""
+    return np.stack([np.bincount(rows, weights=values[:, j], minlength=n) for j in range(values.shape[1])], axis=1)
 
 
 def _rounded(v) -> list[float]:
@@ -129,8 +162,7 @@ def train(examples: Sequence[Sequence[str]], y: Sequence[int], *, labels: Sequen
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     norm = cw.sum()
     for t in range(1, epochs + 1):
-        Wc = W[cols_a]
-        S = np.stack([np.bincount(rows_a, weights=Wc[:, j], minlength=n) for j in range(k)], axis=1).astype(np.float64)
+        S = _segment_sum(rows_a, W[cols_a], n).astype(np.float64)
         S += b
         if Xd is not None:
             S += Xd @ Wd
@@ -138,8 +170,7 @@ def train(examples: Sequence[Sequence[str]], y: Sequence[int], *, labels: Sequen
         P = np.exp(S)
         P /= P.sum(axis=1, keepdims=True)
         G = (P - onehot) * (cw / norm)[:, None]
-        Gr = G[rows_a]
-        gW = np.stack([np.bincount(cols_a, weights=Gr[:, j], minlength=d) for j in range(k)], axis=1).astype(np.float64)
+        gW = _segment_sum(cols_a, G[rows_a], d).astype(np.float64)
         gW += l2 * W
         grads = [gW, G.sum(axis=0)]
         if Xd is not None:

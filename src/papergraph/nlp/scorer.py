@@ -101,8 +101,8 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
     reaches ``proposed_threshold`` and the role model says the paper proposes it.
     """
     scored = []
-    for i, (c, f) in enumerate(zip(cands, feats)):
-        p = model.concept.proba(f, None if dense is None else dense[i])
+    probs = model.concept.proba_many(feats, dense) if cands else ()
+    for c, f, p in zip(cands, feats, probs):
         keep = 1.0 - float(p[0])
         bar = model.chunk_threshold if c.rules == ["chunk"] else model.threshold
         if keep >= min(bar, model.proposed_threshold):

@@ -16,11 +16,13 @@ from spacy.tokens import Doc
 
 from ..model import ExtractedConcept, Mention
 from .concepts import choose_name
+from .shapes import SEPARATORS, bad_name
 
 __all__ = ["chunk_spans", "chunk_concepts", "match_key"]
 
 _SKIP_POS = {"DET", "PRON", "PUNCT", "NUM", "CCONJ", "ADP", "PART", "SYM", "SPACE", "X", "AUX", "VERB", "ADV"}
 _MAX_TOKENS = 6
+_BREAKS = SEPARATORS - {"'s", "’s"}
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -56,6 +58,8 @@ def chunk_spans(doc: Doc) -> list[tuple[int, int, bool]]:
         for s in range(max(start, root.i - _MAX_TOKENS + 1), root.i + 1):
             if doc[s].pos_ in _SKIP_POS or doc[s].is_punct:
                 continue
+            if any(t.text in _BREAKS for t in doc[s:root.i]):
+                continue  # "Fortytwo: Swarm Inference", "X, Y": not one name
             out.append((s, root.i + 1, plural))
     return out
 
@@ -76,7 +80,7 @@ def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str])
         for s, e, plural in chunk_spans(doc):
             a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
             surface = text[a:b]
-            if len(surface) < 2 or not any(ch.isalpha() for ch in surface):
+            if bad_name(surface):
                 continue
             k = match_key(surface)
             if not k or k in known:
