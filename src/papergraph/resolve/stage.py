@@ -1,0 +1,265 @@
+"""Entity resolution: per-paper concepts -> one Concept node per real thing, each merge with its reason.
+
+Rules, in order (each union keeps "rule: evidence" on the node it makes):
+
+1. ``curation``: the reviewed merges of a curation file (always applied).
+2. a name's key (:func:`~papergraph.resolve.normalize.norm_key`): case, spacing, plural, number
+   and year formats, word classes and phrase synonyms of ``data/linking.toml``.
+3. ``alias``: a paper names one concept two ways, unless the alias is generic, one common word,
+   or a part of the name or the name a part of it (head-word containment: "reinforcement
+   learning" is not "offline reinforcement learning").
+4. ``suffix``: "X method/framework/sampling/..." = "X" when X is a concept elsewhere and the
+   paper does not name both.
+5. ``vendor``: "OpenAI o1" = "o1" when both are models.
+6. ``acronym``: a paper that defines an acronym links it to its expansion there; a bare acronym
+   takes the expansion the defining papers agree on (all, or two thirds of at least two).
+
+Curation ``split``/``never`` entries are cannot-links: no automatic rule joins those names.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Sequence
+
+from ..model import CONCEPT_TYPES, PaperExtraction
+from ..nlp.canonical import CanonicalConcept, Canonicalization, is_acronym
+from .curation import Curation
+from .links import Links
+from .normalize import acronym_fits, clean_name, is_name_like, lexicon, norm_key, strip_vendor, words_of
+from .variants import variant_links
+
+__all__ = ["resolve", "ACRONYM_MAJORITY"]
+
+#: A bare acronym takes the expansion that at least this share of its defining papers give.
+ACRONYM_MAJORITY = 2 / 3
+_MAX_REASONS = 12
+
+
+def resolve(extractions: Sequence[PaperExtraction], *, curation: Curation | None = None,
+            kb=None) -> Canonicalization:
+    """Resolve the concepts of all papers into corpus concepts.
+
+    Args:
+        extractions: one ``PaperExtraction`` per paper (only names, aliases, types, type
+            scores and confidences are read).
+        curation: reviewed merges, splits, renames and never-merge pairs to apply.
+        kb: an object with ``lookup(surface) -> entry | None`` (``papergraph.knowledge``) whose
+            entries give nodes ``kb_id``, ``kb_source`` and ``url``.
+
+    Returns:
+        A ``Canonicalization``: nodes by id, (paper id, concept name) -> node id, variant links.
+    """
+    cur = curation or Curation()
+    key = _keyer(cur)
+    links = Links(cur.cannot_links(key), cur.isolated(key))
+    for a, b in cur.merges:
+        links.union(key(a), key(b), f"curation: merge '{a}' + '{b}'", force=True)
+
+    members: list[tuple[str, object, str, list[str]]] = []  # (paper, concept, primary key, surfaces)
+    defs: dict[str, dict[str, str]] = defaultdict(dict)  # acronym key -> paper -> expansion key
+    lex = lexicon()
+    for ex in extractions:
+        own = _paper_definitions(ex, key)
+        for a, k in own.items():
+            defs[a][ex.paper_id] = k
+        for c in ex.concepts:
+            name, acr = clean_name(c.name)
+            if name.casefold() in lex.not_concepts:
+                continue
+            primary = own.get(key(name), key(name)) if is_acronym(name) else key(name)
+            links.add(primary)
+            surfaces = [name] + ([acr] if acr else []) + [a for a in c.aliases]
+            members.append((ex.paper_id, c, primary, surfaces))
+            for alias in c.aliases:
+                _alias_link(links, key, ex.paper_id, c.name, name, alias, primary)
+
+    primaries = {m[2] for m in members}
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    for pid, _, primary, _ in members:
+        by_paper[pid].add(primary)
+    models = {m[2] for m in members if m[1].type == "Model"}
+    for pid, c, primary, surfaces in members:
+        _suffix_link(links, key, pid, surfaces[0], primary, primaries, by_paper[pid])
+        bare = strip_vendor(surfaces[0]) if c.type == "Model" else None
+        if bare and key(bare) in models:
+            links.union(key(bare), primary, f"vendor: '{surfaces[0]}' = '{bare}' ({pid})")
+    _acronym_links(links, key, members, defs)
+    return _nodes(links, key, members, defs, cur, kb)
+
+
+def _keyer(cur: Curation):
+    """The key function with the curation's split aliases kept apart from everything else."""
+    forced = cur.forced_keys(lambda s: norm_key(s)[0])
+
+    def key(surface: str) -> str:
+        return forced.get(surface.casefold().strip()) or norm_key(surface)[0]
+    return key
+
+
+def _paper_definitions(ex: PaperExtraction, key) -> dict[str, str]:
+    """Acronym key -> expansion key, for the acronyms this paper defines (alias that fits the name)."""
+    out: dict[str, str] = {}
+    for c in ex.concepts:
+        name, acr = clean_name(c.name)
+        forms = [name] + ([acr] if acr else []) + list(c.aliases)
+        longs = [f for f in forms if not is_acronym(f)]
+        for a in (f for f in forms if is_acronym(f)):
+            exp = next((e for e in longs if acronym_fits(a, e)), None)
+            if exp:
+                out.setdefault(key(a), key(exp))
+    return out
+
+
+def _singular(w: str) -> str:
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+
+
+def _contained(a: list[str], b: list[str]) -> bool:
+    """True if word list ``a`` occurs inside ``b`` (as a run of words) or ``b`` inside ``a``."""
+    a, b = [_singular(w) for w in a], [_singular(w) for w in b]
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    n = len(short)
+    return n < len(long_) and any(long_[i:i + n] == short for i in range(len(long_) - n + 1))
+
+
+def _alias_link(links: Links, key, pid: str, raw: str, name: str, alias: str, primary: str) -> None:
+    if is_acronym(alias):
+        return  # acronyms link through their definitions (rule 6)
+    k = key(alias)
+    if k == primary:
+        return
+    lex = lexicon()
+    aw, nw = words_of(alias), words_of(name)
+    if len(nw) == len(aw) + 1 and [_singular(w) for w in nw[:-1]] == [_singular(w) for w in aw] \
+            and nw[-1] in lex.suffix_words:
+        return  # "X framework" with alias "X": the suffix rule decides (it knows the other papers)
+    if _contained(aw, nw) or k in lex.generic or alias.casefold() in lex.generic:
+        return
+    if len(aw) == 1 and not is_name_like(alias):
+        return
+    links.union(primary, k, f"alias: '{raw}' is also called '{alias}' ({pid})")
+
+
+def _suffix_link(links: Links, key, pid, name, primary, primaries, same_paper) -> None:
+    lex = lexicon()
+    parts = name.rsplit(None, 1)
+    if len(parts) != 2 or parts[1].casefold() not in lex.suffix_words:
+        return
+    rest = parts[0]
+    k = key(rest)
+    if k == primary or k not in primaries or k in same_paper or k in lex.generic:
+        return
+    if len(words_of(rest)) == 1 and not is_name_like(rest):
+        return
+    links.union(k, primary, f"suffix: '{name}' = '{rest}' ({pid})")
+
+
+def _acronym_links(links: Links, key, members, defs) -> None:
+    """Join each bare acronym to the expansion its defining papers agree on."""
+    done: set[str] = set()
+    for pid, c, primary, surfaces in members:
+        name = surfaces[0]
+        if not is_acronym(name) or primary != key(name) or primary in done:
+            continue
+        done.add(primary)
+        papers = defs.get(primary)
+        if not papers:
+            continue
+        roots = Counter(links.find(k) for k in papers.values())
+        total = sum(roots.values())
+        (best, n), *rest = roots.most_common(2) + [(None, 0)]
+        if n > rest[0][1] and (n == total or (n >= 2 and n >= ACRONYM_MAJORITY * total)):
+            exp = next(k for k in papers.values() if links.find(k) == best)
+            where = ", ".join(sorted(p for p, k in papers.items() if links.find(k) == best)[:3])
+            links.union(primary, exp, f"acronym: '{name}' is defined as this in {n}/{total} papers ({where})")
+
+
+def _nodes(links: Links, key, members, defs, cur: Curation, kb) -> Canonicalization:
+    groups: dict[str, list] = defaultdict(list)
+    for m in members:
+        groups[links.find(m[2])].append(m)
+    renames = {links.find(key(a)): new for a, new in cur.renames if links.known(key(a))}
+    concepts: dict[str, CanonicalConcept] = {}
+    node_of: dict[str, str] = {}
+    assignment: dict[tuple[str, str], str] = {}
+    for root, ms in groups.items():
+        c = _node(root, ms, links, key, defs)
+        if root in renames:
+            c.merge_reasons.insert(0, f"curation: renamed '{c.name}' to '{renames[root]}'")
+            c.aliases = sorted(set(c.aliases + [c.name]) - {renames[root]}, key=lambda a: (a.casefold(), a))
+            c.name = renames[root]
+        if kb is not None:
+            _link_kb(c, kb)
+        concepts[c.key] = c
+        node_of[root] = c.key
+        for pid, pc, _, _ in ms:
+            assignment[(pid, pc.name)] = c.key
+    keys = {k: node_of[r] for k, r in links.roots().items() if r in node_of}
+    canon = Canonicalization(concepts, assignment, [], keys=keys)
+    canon.variants = variant_links(concepts, canon.key_for_name)
+    return canon
+
+
+def _node(root: str, ms: list, links: Links, key, defs) -> CanonicalConcept:
+    names = Counter(m[3][0] for m in ms)
+    name = sorted(names, key=lambda n: (-names[n], is_acronym(n), -len(n), n))[0]
+    k = key(name)
+    node_id = k if links.known(k) and links.find(k) == root else root
+    votes: Counter = Counter()
+    for _, c, _, _ in ms:
+        for t, s in (c.type_scores or {c.type: c.confidence}).items():
+            if t in CONCEPT_TYPES:
+                votes[t] += s
+    ctype = max(CONCEPT_TYPES, key=lambda t: (votes[t], -CONCEPT_TYPES.index(t)))
+    surfaces = {s for m in ms for s in m[3]}
+    aliases = sorted((s for s in surfaces - {name} if _belongs(s, root, links, key, defs, ms)),
+                     key=lambda a: (a.casefold(), a))
+    reasons = links.reasons(root) + _format_reasons(ms)
+    return CanonicalConcept(node_id, name, ctype, aliases, sorted({m[0] for m in ms}),
+                            round(max(c.confidence for _, c, _, _ in ms), 4),
+                            {t: round(v, 4) for t, v in votes.items() if v},
+                            merge_reasons=list(dict.fromkeys(reasons))[:_MAX_REASONS])
+
+
+def _belongs(surface: str, root: str, links: Links, key, defs, ms) -> bool:
+    """A surface is an alias of the node if its key is in the node, or it is an acronym that a
+    member's paper defines as this node."""
+    k = key(surface)
+    if links.known(k) and links.find(k) == root:
+        return True
+    if is_acronym(surface):
+        return any(links.known(e) and links.find(e) == root
+                   for e in (defs.get(k, {}).get(m[0]) for m in ms) if e)
+    return False
+
+
+def _format_reasons(ms: list) -> list[str]:
+    """"format: 'AIME 2024' = 'AIME24'" for names joined by their key alone (no union needed)."""
+    out = []
+    by_rules: dict[tuple, set[str]] = defaultdict(set)
+    for m in ms:
+        rules = norm_key(m[3][0])[1]
+        if rules:
+            by_rules[rules].add(m[3][0])
+    if by_rules and len({m[3][0] for m in ms}) > 1:
+        for rules, names in sorted(by_rules.items()):
+            out.append(f"key ({', '.join(rules)}): " + ", ".join(f"'{n}'" for n in sorted(names)[:4]))
+    return out
+
+
+def _link_kb(c: CanonicalConcept, kb) -> None:
+    """Set ``kb_id``, ``kb_source``, ``url`` from the first of the node's names the KB knows."""
+    for s in [c.name, *c.aliases]:
+        e = kb.lookup(s)
+        if e is not None and _kb_type_ok(getattr(e, "type", ""), c.type):
+            c.kb_id, c.kb_source, c.url = e.kb_id, e.source, e.url
+            c.merge_reasons.append(f"kb: '{s}' is {e.kb_id} ({e.source})")
+            return
+
+
+def _kb_type_ok(kb_type: str, ctype: str) -> bool:
+    t = (kb_type or "").casefold()
+    want = {"benchmark": "Benchmark", "model": "Model", "model_family": "Model", "metric": "Metric",
+            "method": "Method", "task": "Task"}.get(t)
+    return want is None or want == ctype
