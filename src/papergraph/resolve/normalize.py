@@ -17,7 +17,7 @@ from importlib import resources
 
 from ..nlp.canonical import concept_key, is_acronym
 
-__all__ = ["Lexicon", "lexicon", "norm_key", "clean_name", "words_of", "acronym_fits", "is_name_like"]
+__all__ = ["Lexicon", "lexicon", "norm_key", "singular", "clean_name", "words_of", "acronym_fits", "is_name_like"]
 
 # All-caps words keep their case in keys, so the "MATH" benchmark is not the "math" task.
 _CASE_KEPT = re.compile(r"^[A-Z]{2,10}s?$")
@@ -36,6 +36,7 @@ class Lexicon:
     trailing_fillers: frozenset[str]
     vendor: re.Pattern
     word_rules: tuple[tuple[re.Pattern, str], ...]
+    head_forms: dict  # last word -> the form it is joined to, when types agree
     synonyms: dict  # key -> (canonical key, class name)
 
 
@@ -63,7 +64,8 @@ def lexicon() -> Lexicon:
     rules = tuple(_word_rule(w["words"], w.get("head", False), w.get("after", [])) for w in d.get("words", []))
     lex = Lexicon(frozenset(d.get("generic", [])), frozenset(d.get("not_concepts", [])),
                   frozenset(d.get("suffix_words", [])), frozenset(d.get("leading_fillers", [])),
-                  frozenset(d.get("trailing_fillers", [])), vendor, rules, {})
+                  frozenset(d.get("trailing_fillers", [])), vendor, rules,
+                  {w.casefold(): f["words"][0] for f in d.get("head_forms", []) for w in f["words"][1:]}, {})
     for cls in d.get("synonyms", []):
         phrases = cls["phrases"]
         first = _base_key(phrases[0], lex)[0]
@@ -89,10 +91,15 @@ def _base_key(surface: str, lex: Lexicon) -> tuple[str, tuple[str, ...]]:
         w = pat.sub(lambda m, f=first: (m.groupdict().get("pre") or "") + f, w)
     if w != y:
         rules.append("words")
-    k = w.replace(" ", "")
-    if len(k) > 3 and k.endswith("s") and not k.endswith(("ss", "us", "is")):
-        k = k[:-1]
+    k = "".join(singular(x) for x in w.split())
     return k, tuple(rules)
+
+
+def singular(word: str) -> str:
+    """A lower-case word without a plural "s" ("chains" -> "chain"; "bias", "class" kept)."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+        return word[:-1]
+    return word
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -19,14 +19,16 @@ Curation ``split``/``never`` entries are cannot-links: no automatic rule joins t
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Sequence
 
 from ..model import CONCEPT_TYPES, PaperExtraction
-from ..nlp.canonical import CanonicalConcept, Canonicalization, is_acronym
+from ..nlp.canonical import CanonicalConcept, Canonicalization, concept_key, is_acronym
 from .curation import Curation
 from .links import Links
-from .normalize import acronym_fits, clean_name, is_name_like, lexicon, norm_key, strip_vendor, words_of
+from .normalize import (acronym_fits, clean_name, is_name_like, lexicon, norm_key, singular, strip_vendor,
+                        words_of)
 from .variants import variant_links
 
 __all__ = ["resolve", "ACRONYM_MAJORITY"]
@@ -58,11 +60,14 @@ def resolve(extractions: Sequence[PaperExtraction], *, curation: Curation | None
 
     members: list[tuple[str, object, str, list[str]]] = []  # (paper, concept, primary key, surfaces)
     defs: dict[str, dict[str, str]] = defaultdict(dict)  # acronym key -> paper -> expansion key
+    spelled: dict[str, str] = {}  # expansion key -> one way a paper wrote it
     lex = lexicon()
     for ex in extractions:
         own = _paper_definitions(ex, key)
-        for a, k in own.items():
+        for a, (k, surface) in own.items():
             defs[a][ex.paper_id] = k
+            spelled.setdefault(k, surface)
+        own = {a: k for a, (k, _) in own.items()}
         for c in ex.concepts:
             name, acr = clean_name(c.name)
             if name.casefold() in lex.not_concepts:
@@ -75,16 +80,20 @@ def resolve(extractions: Sequence[PaperExtraction], *, curation: Curation | None
                 _alias_link(links, key, ex.paper_id, c.name, name, alias, primary)
 
     primaries = {m[2] for m in members}
-    by_paper: dict[str, set[str]] = defaultdict(set)
-    for pid, _, primary, _ in members:
-        by_paper[pid].add(primary)
+    types: dict[str, Counter] = defaultdict(Counter)
+    for m in members:
+        types[m[2]][m[1].type] += 1
+    by_paper: dict[str, set[str]] = defaultdict(set)  # the plain keys of each paper's names
+    for pid, _, _, surfaces in members:
+        by_paper[pid].add(concept_key(surfaces[0]))
     models = {m[2] for m in members if m[1].type == "Model"}
     for pid, c, primary, surfaces in members:
-        _suffix_link(links, key, pid, surfaces[0], primary, primaries, by_paper[pid])
+        _suffix_link(links, key, pid, c, surfaces[0], primary, types, by_paper[pid])
         bare = strip_vendor(surfaces[0]) if c.type == "Model" else None
         if bare and key(bare) in models:
             links.union(key(bare), primary, f"vendor: '{surfaces[0]}' = '{bare}' ({pid})")
-    _acronym_links(links, key, members, defs)
+    agreed = _acronym_links(links, key, members, defs)
+    _acronyms_in_names(links, key, members, defs, agreed, spelled, primaries)
     return _nodes(links, key, members, defs, cur, kb)
 
 
@@ -97,9 +106,10 @@ def _keyer(cur: Curation):
     return key
 
 
-def _paper_definitions(ex: PaperExtraction, key) -> dict[str, str]:
-    """Acronym key -> expansion key, for the acronyms this paper defines (alias that fits the name)."""
-    out: dict[str, str] = {}
+def _paper_definitions(ex: PaperExtraction, key) -> dict[str, tuple[str, str]]:
+    """Acronym key -> (expansion key, expansion), for the acronyms this paper defines (an acronym
+    and a long form of one concept that it fits)."""
+    out: dict[str, tuple[str, str]] = {}
     for c in ex.concepts:
         name, acr = clean_name(c.name)
         forms = [name] + ([acr] if acr else []) + list(c.aliases)
@@ -107,17 +117,13 @@ def _paper_definitions(ex: PaperExtraction, key) -> dict[str, str]:
         for a in (f for f in forms if is_acronym(f)):
             exp = next((e for e in longs if acronym_fits(a, e)), None)
             if exp:
-                out.setdefault(key(a), key(exp))
+                out.setdefault(key(a), (key(exp), exp))
     return out
-
-
-def _singular(w: str) -> str:
-    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
 
 
 def _contained(a: list[str], b: list[str]) -> bool:
     """True if word list ``a`` occurs inside ``b`` (as a run of words) or ``b`` inside ``a``."""
-    a, b = [_singular(w) for w in a], [_singular(w) for w in b]
+    a, b = [singular(w) for w in a], [singular(w) for w in b]
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     n = len(short)
     return n < len(long_) and any(long_[i:i + n] == short for i in range(len(long_) - n + 1))
@@ -131,8 +137,8 @@ def _alias_link(links: Links, key, pid: str, raw: str, name: str, alias: str, pr
         return
     lex = lexicon()
     aw, nw = words_of(alias), words_of(name)
-    if len(nw) == len(aw) + 1 and [_singular(w) for w in nw[:-1]] == [_singular(w) for w in aw] \
-            and nw[-1] in lex.suffix_words:
+    if len(nw) == len(aw) + 1 and [singular(w) for w in nw[:-1]] == [singular(w) for w in aw] \
+            and _suffix_word(nw[-1]) in lex.suffix_words:
         return  # "X framework" with alias "X": the suffix rule decides (it knows the other papers)
     if _contained(aw, nw) or k in lex.generic or alias.casefold() in lex.generic:
         return
@@ -141,38 +147,88 @@ def _alias_link(links: Links, key, pid: str, raw: str, name: str, alias: str, pr
     links.union(primary, k, f"alias: '{raw}' is also called '{alias}' ({pid})")
 
 
-def _suffix_link(links: Links, key, pid, name, primary, primaries, same_paper) -> None:
+def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) -> None:
+    """Rule 4: "X method" = "X" when X is a concept elsewhere, "reward modeling" = "reward model"
+    (head forms) when that is a concept of the same type; never when this paper names both."""
     lex = lexicon()
     parts = name.rsplit(None, 1)
-    if len(parts) != 2 or parts[1].casefold() not in lex.suffix_words:
+    if len(parts) != 2:
         return
-    rest = parts[0]
-    k = key(rest)
-    if k == primary or k not in primaries or k in same_paper or k in lex.generic:
+    head = parts[1].casefold()
+    if _suffix_word(head) in lex.suffix_words:
+        other, rule = parts[0], "suffix"
+    elif head in lex.head_forms:
+        other, rule = f"{parts[0]} {lex.head_forms[head]}", "head form"
+    else:
         return
-    if len(words_of(rest)) == 1 and not is_name_like(rest):
+    k = key(other)
+    if k == primary or k not in types or concept_key(other) in same_paper or k in lex.generic:
         return
-    links.union(k, primary, f"suffix: '{name}' = '{rest}' ({pid})")
+    if rule == "head form" and types[k].most_common(1)[0][0] != c.type:
+        return
+    links.union(k, primary, f"{rule}: '{name}' = '{other}' ({pid})")
 
 
-def _acronym_links(links: Links, key, members, defs) -> None:
-    """Join each bare acronym to the expansion its defining papers agree on."""
+def _suffix_word(word: str) -> str:
+    """The singular of a kind word ("approaches" -> "approach", "strategies" -> "strategy")."""
+    w = word.casefold()
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "sses")):
+        return w[:-2]
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+
+
+def _agreed(links: Links, papers: dict[str, str]) -> tuple[str, int, int] | None:
+    """(expansion key, papers agreeing, papers defining) if the defining papers agree enough."""
+    roots = Counter(links.find(k) for k in papers.values())
+    total = sum(roots.values())
+    (best, n), *rest = roots.most_common(2) + [(None, 0)]
+    if n > rest[0][1] and (n == total or (n >= 2 and n >= ACRONYM_MAJORITY * total)):
+        return next(k for k in papers.values() if links.find(k) == best), n, total
+    return None
+
+
+def _acronym_links(links: Links, key, members, defs) -> dict[str, str]:
+    """Join each bare acronym to the expansion its defining papers agree on; return acronym key ->
+    agreed expansion key."""
+    agreed: dict[str, str] = {}
+    for a, papers in defs.items():
+        got = _agreed(links, papers)
+        if got:
+            agreed[a] = got[0]
     done: set[str] = set()
     for pid, c, primary, surfaces in members:
         name = surfaces[0]
-        if not is_acronym(name) or primary != key(name) or primary in done:
+        if not is_acronym(name) or primary != key(name) or primary in done or primary not in agreed:
             continue
         done.add(primary)
-        papers = defs.get(primary)
-        if not papers:
+        exp, n, total = _agreed(links, defs[primary])
+        where = ", ".join(sorted(p for p, k in defs[primary].items() if links.find(k) == links.find(exp))[:3])
+        links.union(primary, exp, f"acronym: '{name}' is defined as this in {n}/{total} papers ({where})")
+    return agreed
+
+
+def _acronyms_in_names(links: Links, key, members, defs, agreed, spelled, primaries) -> None:
+    """"LLM reasoning" = "large language model reasoning" when some paper defines the acronym so
+    (this paper's own definition first, else the agreed one) and the long name is a concept too."""
+    for pid, c, primary, surfaces in members:
+        name = surfaces[0]
+        parts = re.split(r"([\s\-/]+)", name)
+        if len(parts) < 3:
             continue
-        roots = Counter(links.find(k) for k in papers.values())
-        total = sum(roots.values())
-        (best, n), *rest = roots.most_common(2) + [(None, 0)]
-        if n > rest[0][1] and (n == total or (n >= 2 and n >= ACRONYM_MAJORITY * total)):
-            exp = next(k for k in papers.values() if links.find(k) == best)
-            where = ", ".join(sorted(p for p, k in papers.items() if links.find(k) == best)[:3])
-            links.union(primary, exp, f"acronym: '{name}' is defined as this in {n}/{total} papers ({where})")
+        changed = False
+        for i in range(0, len(parts), 2):
+            if is_acronym(parts[i]):
+                a = key(parts[i])
+                exp = defs.get(a, {}).get(pid) or agreed.get(a)
+                if exp and exp in spelled:
+                    parts[i], changed = spelled[exp], True
+        if changed:
+            long_ = "".join(parts)
+            k = key(long_)
+            if k != primary and k in primaries:
+                links.union(primary, k, f"acronym in name: '{name}' = '{long_}' ({pid})")
 
 
 def _nodes(links: Links, key, members, defs, cur: Curation, kb) -> Canonicalization:
