@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .ingest import IngestReport
 
 __all__ = ["build", "extract", "build_outputs", "extract_to_file", "BuildSummary", "load_curation",
-           "resolve_extractions"]
+           "resolve_extractions", "add_curation", "default_kb"]
 
 Progress = Callable[..., contextlib.AbstractContextManager] | None
 
@@ -173,6 +173,35 @@ def load_curation(curation):
     except OSError as e:
         raise ConfigError(f"{curation}: cannot read curation file: {e.strerror or e}") from None
     return Curation.parse(text, source=str(curation))
+
+
+def add_curation(path: str | os.PathLike, kind: str, **fields) -> None:
+    """Append one reviewed entry (``merge``, ``split``, ``rename``, ``never``) to a curation file,
+    creating it with a header if missing; the file must still parse afterwards.
+
+    Raises:
+        InputError: the file (with the entry) is not a valid curation file.
+        OutputError: it cannot be written.
+    """
+    from .export.atomic import atomic_open
+    from .resolve.curation import HEADER, Curation, entry
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8") if p.exists() else HEADER
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read curation file: {e.strerror or e}") from None
+    text = text + ("" if text.endswith("\n") else "\n") + entry(kind, **fields)
+    Curation.parse(text, source=str(p))
+    with atomic_open(p) as fh:
+        fh.write(text)
+
+
+def default_kb():
+    """The knowledge base shipped with papergraph (``papergraph.knowledge``)."""
+    from .knowledge import load_kb
+
+    return load_kb()
 
 
 def resolve_extractions(exs: Sequence[PaperExtraction], *, curation=None, kb=None):

@@ -12,7 +12,10 @@ Rules, in order (each union keeps "rule: evidence" on the node it makes):
    paper does not name both.
 5. ``vendor``: "OpenAI o1" = "o1" when both are models.
 6. ``acronym``: a paper that defines an acronym links it to its expansion there; a bare acronym
-   takes the expansion the defining papers agree on (all, or two thirds of at least two).
+   takes the expansion the defining papers agree on (all, or two thirds of at least two); an
+   acronym inside a name is read the same way ("LLM reasoning" = "large language model reasoning").
+7. ``kb``: names that the knowledge base (``papergraph.knowledge``) knows as one entry of the
+   concept's type; the node then carries the entry's ``kb_id``, ``kb_source`` and ``url``.
 
 Curation ``split``/``never`` entries are cannot-links: no automatic rule joins those names.
 """
@@ -94,6 +97,8 @@ def resolve(extractions: Sequence[PaperExtraction], *, curation: Curation | None
             links.union(key(bare), primary, f"vendor: '{surfaces[0]}' = '{bare}' ({pid})")
     agreed = _acronym_links(links, key, members, defs)
     _acronyms_in_names(links, key, members, defs, agreed, spelled, primaries)
+    if kb is not None:
+        _kb_links(links, members, kb)
     return _nodes(links, key, members, defs, cur, kb)
 
 
@@ -115,10 +120,17 @@ def _paper_definitions(ex: PaperExtraction, key) -> dict[str, tuple[str, str]]:
         forms = [name] + ([acr] if acr else []) + list(c.aliases)
         longs = [f for f in forms if not is_acronym(f)]
         for a in (f for f in forms if is_acronym(f)):
-            exp = next((e for e in longs if acronym_fits(a, e)), None)
+            # an expansion holding the acronym itself ("Lifelong LLM Memory") defines nothing
+            exp = next((e for e in longs if acronym_fits(a, e) and not _holds(e, a)), None)
             if exp:
                 out.setdefault(key(a), (key(exp), exp))
     return out
+
+
+def _holds(expansion: str, acronym: str) -> bool:
+    """True if ``acronym`` (or its singular) is one of the words of ``expansion``."""
+    a = singular(acronym.casefold())
+    return any(singular(w) == a for w in words_of(expansion))
 
 
 def _contained(a: list[str], b: list[str]) -> bool:
@@ -229,6 +241,20 @@ def _acronyms_in_names(links: Links, key, members, defs, agreed, spelled, primar
             k = key(long_)
             if k != primary and k in primaries:
                 links.union(primary, k, f"acronym in name: '{name}' = '{long_}' ({pid})")
+
+
+def _kb_links(links: Links, members, kb) -> None:
+    """Rule 7: names the knowledge base knows as one entry (of the concept's type) are one node."""
+    first: dict[str, tuple[str, str]] = {}
+    for pid, c, primary, surfaces in members:
+        e = kb.lookup(surfaces[0])
+        if e is None or not _kb_type_ok(e.type, c.type):
+            continue
+        if e.kb_id not in first:
+            first[e.kb_id] = (primary, surfaces[0])
+        elif links.find(first[e.kb_id][0]) != links.find(primary):
+            links.union(first[e.kb_id][0], primary,
+                        f"kb: '{first[e.kb_id][1]}' and '{surfaces[0]}' are {e.kb_id} ({pid})")
 
 
 def _nodes(links: Links, key, members, defs, cur: Curation, kb) -> Canonicalization:
