@@ -92,8 +92,10 @@ class Curation:
         return {key(a) for a, b in self.nevers if b is None}
 
     def forced_keys(self, norm: Callable[[str], str]) -> dict[str, str]:
-        """Folded split alias -> a key of its own, for aliases whose normal key is the concept's."""
-        return {x.casefold().strip(): concept_key(x) + "_split" for a, x in self.splits if norm(a) == norm(x)}
+        """Folded name -> a key of its own, for a split alias (or the second name of a never pair)
+        whose normal key is the other name's ("inference scaling" is a synonym of "test-time scaling")."""
+        pairs = [*self.splits, *((a, b) for a, b in self.nevers if b is not None)]
+        return {x.casefold().strip(): concept_key(x) + "_split" for a, x in pairs if norm(a) == norm(x)}
 
 
 def _check(e, kind: str, where: str) -> None:

@@ -32,7 +32,7 @@ class Lexicon:
     generic: frozenset[str]
     not_concepts: frozenset[str]
     suffix_words: frozenset[str]
-    leading_fillers: frozenset[str]
+    leading_fillers: frozenset[tuple[str, ...]]  # word sequences
     trailing_fillers: frozenset[str]
     vendor: re.Pattern
     word_rules: tuple[tuple[re.Pattern, str], ...]
@@ -63,7 +63,8 @@ def lexicon() -> Lexicon:
     vendor = re.compile(r"^(?:" + "|".join(re.escape(v) for v in vendors) + r")[\s-]+(?=\S)")
     rules = tuple(_word_rule(w["words"], w.get("head", False), w.get("after", [])) for w in d.get("words", []))
     lex = Lexicon(frozenset(d.get("generic", [])), frozenset(d.get("not_concepts", [])),
-                  frozenset(d.get("suffix_words", [])), frozenset(d.get("leading_fillers", [])),
+                  frozenset(d.get("suffix_words", [])),
+                  frozenset(tuple(f.casefold().split()) for f in d.get("leading_fillers", [])),
                   frozenset(d.get("trailing_fillers", [])), vendor, rules,
                   {w.casefold(): f["words"][0] for f in d.get("head_forms", []) for w in f["words"][1:]}, {})
     for cls in d.get("synonyms", []):
@@ -96,10 +97,15 @@ def _base_key(surface: str, lex: Lexicon) -> tuple[str, tuple[str, ...]]:
 
 
 def singular(word: str) -> str:
-    """A lower-case word without a plural "s" ("chains" -> "chain"; "bias", "class" kept)."""
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
-        return word[:-1]
-    return word
+    """A lower-case word without a plural ending ("chains" -> "chain", "strategies" -> "strategy",
+    "approaches" -> "approach"; "bias", "class", "analysis" kept)."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "as", "series", "species")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    return word[:-1]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -131,8 +137,12 @@ def clean_name(name: str) -> tuple[str, str | None]:
     if m and m.start() > 0 and is_acronym(m.group(1)):
         name, acr = name[: m.start()].rstrip(), m.group(1)
     words = name.split()
-    while len(words) > 1 and words[0].casefold() in lex.leading_fillers:
-        words.pop(0)
+    while len(words) > 1:
+        n = max((len(f) for f in lex.leading_fillers if len(f) < len(words)
+                 and [w.casefold() for w in words[:len(f)]] == list(f)), default=0)
+        if not n:
+            break
+        del words[:n]
     while len(words) > 1 and words[-1].casefold() in lex.trailing_fillers:
         words.pop()
     return " ".join(words), acr

@@ -183,12 +183,7 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) ->
 
 def _suffix_word(word: str) -> str:
     """The singular of a kind word ("approaches" -> "approach", "strategies" -> "strategy")."""
-    w = word.casefold()
-    if w.endswith("ies"):
-        return w[:-3] + "y"
-    if w.endswith(("ches", "shes", "sses")):
-        return w[:-2]
-    return w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+    return singular(word.casefold())
 
 
 def _agreed(links: Links, papers: dict[str, str]) -> tuple[str, int, int] | None:
@@ -285,7 +280,8 @@ def _nodes(links: Links, key, members, defs, cur: Curation, kb) -> Canonicalizat
 
 def _node(root: str, ms: list, links: Links, key, defs) -> CanonicalConcept:
     names = Counter(m[3][0] for m in ms)
-    name = sorted(names, key=lambda n: (-names[n], is_acronym(n), -len(n), n))[0]
+    # the fullest common form (GUIDELINES): an expansion before its acronym, then the most used
+    name = sorted(names, key=lambda n: (is_acronym(n), -names[n], -len(n), n))[0]
     k = key(name)
     node_id = k if links.known(k) and links.find(k) == root else root
     votes: Counter = Counter()
@@ -335,7 +331,8 @@ def _link_kb(c: CanonicalConcept, kb) -> None:
     for s in [c.name, *c.aliases]:
         e = kb.lookup(s)
         if e is not None and _kb_type_ok(getattr(e, "type", ""), c.type):
-            c.kb_id, c.kb_source, c.url = e.kb_id, e.source, e.url
+            c.kb_id, c.kb_source = e.kb_id, e.source
+            c.url = next((u for u in (e.url or "").split("|") if u), None)
             c.merge_reasons.append(f"kb: '{s}' is {e.kb_id} ({e.source})")
             return
 
