@@ -66,7 +66,7 @@ def suspects(G: nx.MultiDiGraph) -> list[Suspect]:
     out += [Suspect("generic name", (n,), "a generic word alone") for n in generic_nodes(G)]
     for d in _concepts(G):
         name = d.get("name", "")
-        bad = [a for a in d.get("aliases") or [] if a.casefold() in lex.generic]
+        bad = [a for a in d.get("aliases") or [] if a.casefold() in lex.generic and a.casefold() != name.casefold()]
         if bad:
             out.append(Suspect("generic alias", (name,), ", ".join(f"'{a}'" for a in bad)))
         votes = sorted((d.get("type_votes") or {}).items(), key=lambda kv: -kv[1])
