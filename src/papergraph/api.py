@@ -121,7 +121,7 @@ def extract(
     stats: "EngineStats | None" = None,
     progress: Progress = None,
     curation=None,
-    kb=None,
+    kb=True,
 ) -> tuple["IngestReport", list[PaperExtraction]]:
     """Read ``inputs`` and extract concepts from every paper.
 
@@ -141,7 +141,8 @@ def extract(
         stats: an ``EngineStats`` filled in with the cached and extracted paper counts.
         progress: a ``click.progressbar``-like factory, or None.
         curation: a curation file (path) or ``papergraph.resolve.Curation`` the resolution applies.
-        kb: a knowledge base (``lookup(surface)``) the resolution links concepts to, or None.
+        kb: the knowledge base the resolution links concepts to: True for the shipped one
+            (``papergraph.knowledge``), an object with ``lookup(surface)``, or None/False.
 
     Returns:
         The ingest report and one ``PaperExtraction`` per paper, in paper order.
@@ -154,7 +155,7 @@ def extract(
                                   progress=progress)
     exs = list(stream)
     if corpus_vote:
-        exs = apply_votes(exs, canonicalize(exs, curation=load_curation(curation), kb=kb))
+        exs = apply_votes(exs, resolve_extractions(exs, curation=curation, kb=kb))
     return report, exs
 
 
@@ -204,11 +205,16 @@ def default_kb():
     return load_kb()
 
 
-def resolve_extractions(exs: Sequence[PaperExtraction], *, curation=None, kb=None):
-    """The resolution stage over ``exs`` (see ``papergraph.resolve``): a ``Canonicalization``."""
+def resolve_extractions(exs: Sequence[PaperExtraction], *, curation=None, kb=True):
+    """The resolution stage over ``exs`` (see ``papergraph.resolve``): a ``Canonicalization``.
+
+    ``curation``: a path or ``Curation`` (see :func:`load_curation`); ``kb``: as in :func:`extract`.
+    """
     from .nlp.canonical import canonicalize
 
-    return canonicalize(exs, curation=load_curation(curation), kb=kb)
+    if kb is True:
+        kb = default_kb()
+    return canonicalize(exs, curation=load_curation(curation), kb=kb or None)
 
 
 def _extractions(inputs, *, model=None, jobs=1, batch_size=64, vocab=None, skip_bad=False, min_confidence=0.0,
@@ -251,7 +257,7 @@ def _build(inputs, *, analytics=True, **kwargs) -> tuple[nx.MultiDiGraph, "Inges
     from .graph import build_graph
 
     kwargs.setdefault("corpus_vote", False)  # the graph votes itself, over canonical concepts
-    res = {"curation": kwargs.pop("curation", None), "kb": kwargs.pop("kb", None)}
+    res = {"curation": kwargs.pop("curation", None), "kb": kwargs.pop("kb", True)}
     report, exs = extract(inputs, **kwargs)
     G = build_graph(report.papers, exs, canon=resolve_extractions(exs, **res))
     if analytics:
@@ -302,7 +308,7 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
 
     kwargs.setdefault("stats", EngineStats())
     analytics = kwargs.pop("analytics", True)
-    res = {"curation": load_curation(kwargs.pop("curation", None)), "kb": kwargs.pop("kb", None)}
+    res = {"curation": load_curation(kwargs.pop("curation", None)), "kb": kwargs.pop("kb", True)}
     if kwargs.pop("corpus_vote", False):  # voting needs every extraction first: no streaming
         report, exs = extract(inputs, corpus_vote=True, **kwargs, **res)
         stream = iter(exs)
@@ -352,7 +358,7 @@ def extract_to_file(inputs, output: str, *, warn: Callable[[str], None] | None =
     from .nlp.canonical import apply_votes
 
     t0 = time.perf_counter()
-    res = {"curation": kwargs.pop("curation", None), "kb": kwargs.pop("kb", None)}
+    res = {"curation": kwargs.pop("curation", None), "kb": kwargs.pop("kb", True)}
     vote = kwargs.pop("corpus_vote", True)
     report, exs = extract(inputs, corpus_vote=False, **kwargs)
     canon = resolve_extractions(exs, **res)

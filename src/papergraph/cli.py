@@ -101,12 +101,6 @@ def kb_option(f):
                         help="Link concepts to the knowledge base (kb_id, kb_source, url).")(f)
 
 
-def _kb(on: bool):
-    from .api import default_kb
-
-    return default_kb() if on else None
-
-
 def _progress(quiet: bool):
     """A progress callback for the library: a click bar on a TTY, nothing otherwise."""
     if quiet or not sys.stderr.isatty():
@@ -158,7 +152,7 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
         list(inputs), outdir, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
         skip_bad=skip_bad, min_confidence=min_confidence, analytics=not no_analytics,
         use_cache=not no_cache, cache_dir=cache_dir, engine=engine, scheduler=scheduler,
-        curation=curation_path(curation, no_curation), kb=_kb(kb), progress=_progress(quiet),
+        curation=curation_path(curation, no_curation), kb=kb, progress=_progress(quiet),
         warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)),
     )
     if not quiet:
@@ -200,7 +194,7 @@ def extract(inputs, output, model, jobs, batch_size, vocab, skip_bad, min_confid
     summary = extract_to_file(
         list(inputs), output, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
         skip_bad=skip_bad, min_confidence=min_confidence, corpus_vote=corpus_vote,
-        curation=curation_path(curation, no_curation), kb=_kb(kb), progress=_progress(quiet),
+        curation=curation_path(curation, no_curation), kb=kb, progress=_progress(quiet),
         warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)),
     )
     if not quiet:
