@@ -147,7 +147,7 @@ def extract(
     Returns:
         The ingest report and one ``PaperExtraction`` per paper, in paper order.
     """
-    from .nlp.canonical import apply_votes, canonicalize
+    from .nlp.canonical import apply_votes
 
     report, stream = _extractions(inputs, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
                                   skip_bad=skip_bad, min_confidence=min_confidence, use_cache=use_cache,
