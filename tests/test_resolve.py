@@ -65,7 +65,9 @@ def test_clean_name_drops_hedges_trailing_words_and_a_cut_parenthesis():
     ("LLMs", "large language models", True),
     ("LMs", "large language models", False),
     ("LM", "on-device language model", False),
-    ("DeepSeek", "DeepSeek-V2-Coder-Instruct", False),
+    ("DeepSeek", "DeepSeek-V2-Coder-Instruct", False),  # a word of the name, not a definition
+    ("LLM", "Lifelong LLM Memory", False),
+    ("RPC", "Reasoning-Pruning Perplexity Consistency", True),  # a hyphenated compound is one word
 ])
 def test_acronym_fits(acr, exp, ok):
     assert acronym_fits(acr, exp) is ok

@@ -163,17 +163,20 @@ _STOPWORDS = frozenset({"of", "with", "for", "from", "the", "a", "an", "and", "i
 
 
 def acronym_fits(acronym: str, expansion: str) -> bool:
-    """True when the acronym reads off the expansion word by word: each content word gives its
-    first letter and maybe more of its letters, in order; "of", "with" ... may give none
-    (after Schwartz & Hearst 2003). "RLVR" fits "reinforcement learning with verifiable rewards",
+    """True when the acronym reads off the expansion word by word: each content word (a
+    hyphenated compound is one word) gives its first letter and maybe more of its letters, in
+    order; "of", "with" ... may give none (after Schwartz & Hearst 2003). "RLVR" fits "reinforcement learning with verifiable rewards",
     "LoRA" fits "low-rank adaptation"; "LMs" does not fit "large language models"."""
     a = acronym.strip()
     if len(a) > 2 and a.endswith("s") and a[-2].isupper():
         a = a[:-1]
     a = re.sub(r"[^a-z0-9]", "", a.casefold())
-    words = words_of(expansion)
+    # a hyphenated compound is one word: "Reasoning-Pruning" may give one letter or more
+    words = [w.replace(" ", "") for w in (_spaced(t) for t in expansion.split()) if w]
     if not a or not words or len(a) > 12 or len(words) > 12:
         return False
+    if singular(a) in {singular(w) for w in words_of(expansion)}:
+        return False  # "Lifelong LLM Memory" holds "LLM": it does not define it
 
     @functools.lru_cache(maxsize=None)
     def fit(i: int, w: int) -> bool:

@@ -119,17 +119,10 @@ def _paper_definitions(ex: PaperExtraction, key) -> dict[str, tuple[str, str]]:
         forms = [name] + ([acr] if acr else []) + list(c.aliases)
         longs = [f for f in forms if not is_acronym(f)]
         for a in (f for f in forms if is_acronym(f)):
-            # an expansion holding the acronym itself ("Lifelong LLM Memory") defines nothing
-            exp = next((e for e in longs if acronym_fits(a, e) and not _holds(e, a)), None)
+            exp = next((e for e in longs if acronym_fits(a, e)), None)
             if exp:
                 out.setdefault(key(a), (key(exp), exp))
     return out
-
-
-def _holds(expansion: str, acronym: str) -> bool:
-    """True if ``acronym`` (or its singular) is one of the words of ``expansion``."""
-    a = singular(acronym.casefold())
-    return any(singular(w) == a for w in words_of(expansion))
 
 
 def _contained(a: list[str], b: list[str]) -> bool:
