@@ -247,3 +247,16 @@ def test_bad_curation_files_are_one_line_errors():
         with pytest.raises(InputError, match=msg) as e:
             Curation.parse(text, source="c.toml")
         assert "\n" not in str(e.value) and str(e.value).startswith("c.toml")
+
+
+def test_knowledge_base_family_gives_variant_links():
+    class KB:
+        def lookup(self, s):
+            return None
+
+        def family(self, s):
+            return FakeKB.E("test:llama-3", "Model", "") if s.startswith("Llama-3") else None
+
+    FakeKB.E.name = "Llama 3"
+    canon = resolve([P("p1", C("Llama-3-8B-it-SFT", "Model")), P("p2", C("Llama 3", "Model"))], kb=KB())
+    assert (node(canon, "p1", "Llama-3-8B-it-SFT"), node(canon, "p2", "Llama 3")) in canon.variants

@@ -39,7 +39,7 @@ def build_nodes(links: Links, key, members, defs, cur: Curation, kb) -> Canonica
             assignment[(pid, pc.name)] = c.key
     keys = {k: node_of[r] for k, r in links.roots().items() if r in node_of}
     canon = Canonicalization(concepts, assignment, [], keys=keys)
-    canon.variants = variant_links(concepts, canon.key_for_name)
+    canon.variants = variant_links(concepts, canon.key_for_name, kb)
     return canon
 
 

@@ -14,17 +14,24 @@ VARIANT_SUFFIX = re.compile(
 )
 
 
-def variant_links(concepts: dict, node_for: Callable[[str], str | None]) -> list[tuple[str, str]]:
+def variant_links(concepts: dict, node_for: Callable[[str], str | None], kb=None) -> list[tuple[str, str]]:
     """(variant node id, family node id) for every Model node whose name, stripped of variant
-    suffixes, names another node.
+    suffixes, names another node, or whose family in the knowledge base is another node
+    ("Llama-3-8B" -> "Llama 3").
 
     Args:
         concepts: node id -> ``CanonicalConcept``.
         node_for: surface form -> node id (or None).
+        kb: an object with ``family(surface) -> entry | None`` (``papergraph.knowledge``), or None.
     """
     out = []
     for nid, c in concepts.items():
         if c.type != "Model":
+            continue
+        fam = getattr(kb, "family", lambda s: None)(c.name)
+        fam_id = node_for(fam.name) if fam is not None else None
+        if fam_id is not None and fam_id != nid and concepts[fam_id].type == "Model":
+            out.append((nid, fam_id))
             continue
         name = c.name
         while True:
