@@ -35,7 +35,7 @@ def test_graph_json_is_node_link_json(sample_graph, tmp_path, size):
 def test_streamed_build_writes_the_graph_of_the_in_memory_path(shared_corpus, tmp_path):
     """`build` streams extractions (concepts.jsonl as they come, reduced copies for the graph);
     its files equal what the all-in-memory API path gives for the same papers."""
-    from papergraph.api import build, build_outputs, extract
+    from papergraph.api import build, build_outputs, extract, resolve_extractions
     from papergraph.export.concepts import write_extractions
 
     cache = tmp_path / "cache"
@@ -46,6 +46,6 @@ def test_streamed_build_writes_the_graph_of_the_in_memory_path(shared_corpus, tm
     report, exs = extract([shared_corpus], use_cache=True, cache_dir=cache, min_confidence=0.3, corpus_vote=False)
     by_id = {p.id: p for p in report.papers}
     with open(tmp_path / "api.jsonl", "w", encoding="utf-8") as fh:
-        write_extractions(fh, [(by_id[e.paper_id], e) for e in exs])
+        write_extractions(fh, [(by_id[e.paper_id], e) for e in exs], resolve_extractions(exs))  # with concept_id
     assert (tmp_path / "out" / "concepts.jsonl").read_bytes() == (tmp_path / "api.jsonl").read_bytes()
     assert summary.papers == len(report.papers) and sum(summary.edges_by_type.values()) == G.number_of_edges()

@@ -181,11 +181,20 @@ def ref_paper_concepts(c: Corpus, p):
 
 
 def ref_papers_on_benchmark(c: Corpus, p):
-    rows = [dict(benchmark=c.name(b), paper=nid(q), title=c.node[q]["title"], date=c.node[q].get("date"))
+    rows = [dict(benchmark=c.name(b), paper=nid(q), title=c.node[q]["title"], date=c.node[q].get("date"), how=k)
             for b in c.matching(p["benchmark"], "Benchmark")
-            for q, _, k in c.G.in_edges(b, keys=True) if k == "EVALUATES_ON"]
+            for q, _, k in c.G.in_edges(b, keys=True) if k in LINKS]
     key = lambda r: r["paper"]  # noqa: E731
     return sorted(rows, key=key), key
+
+
+def ref_concept_links(c: Corpus, p):
+    rows = [dict(concept=c.name(x), type=c.node[x]["type"], papers=c.count(x), kb_id=prop(c.node[x], "kb_id"),
+                 kb_source=prop(c.node[x], "kb_source"), url=prop(c.node[x], "url"))
+            for x in c.concepts
+            if p["linked"] == "any" or (p["linked"] == "yes") == (prop(c.node[x], "kb_id") is not None)]
+    key = lambda r: (-r["papers"], r["concept"])  # noqa: E731
+    return sorted(rows, key=key)[: p["limit"]], key
 
 
 def ref_proposed_models(c: Corpus, p):
@@ -235,6 +244,7 @@ def ref_top_concepts(c: Corpus, p):
 
 REFERENCE = {
     "alias-lookup": ref_alias_lookup, "co-occurring": ref_co_occurring, "concept-search": ref_concept_search,
+    "concept-links": ref_concept_links,
     "concept-trend": ref_concept_trend, "fulltext-search": ref_fulltext_search, "graph-summary": ref_graph_summary,
     "leaderboard": ref_leaderboard, "methods-for-task": ref_methods_for_task, "neighbourhood": ref_neighbourhood,
     "paper-concepts": ref_paper_concepts, "papers-on-benchmark": ref_papers_on_benchmark,
@@ -259,6 +269,7 @@ def corpus_params(c: Corpus) -> dict[str, dict]:
         "alias-lookup": {"alias": acronym},
         "co-occurring": {"concept": model, "limit": 1000},
         "concept-search": {"q": "reason*", "limit": 1000},
+        "concept-links": {"linked": "yes", "limit": 1000},
         "concept-trend": {"type": "Method", "min_papers": 3},
         "fulltext-search": {"q": word, "limit": 1000},
         "graph-summary": {},

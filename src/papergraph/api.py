@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .engine import EngineStats
     from .ingest import IngestReport
 
-__all__ = ["build", "extract", "build_outputs", "extract_to_file", "BuildSummary"]
+__all__ = ["build", "extract", "build_outputs", "extract_to_file", "BuildSummary", "load_curation",
+           "resolve_extractions", "add_curation", "default_kb"]
 
 Progress = Callable[..., contextlib.AbstractContextManager] | None
 
@@ -119,6 +120,8 @@ def extract(
     scheduler: str | None = None,
     stats: "EngineStats | None" = None,
     progress: Progress = None,
+    curation=None,
+    kb=True,
 ) -> tuple["IngestReport", list[PaperExtraction]]:
     """Read ``inputs`` and extract concepts from every paper.
 
@@ -137,11 +140,14 @@ def extract(
         scheduler: Dask scheduler address; None starts a local cluster of ``jobs`` workers.
         stats: an ``EngineStats`` filled in with the cached and extracted paper counts.
         progress: a ``click.progressbar``-like factory, or None.
+        curation: a curation file (path) or ``papergraph.resolve.Curation`` the resolution applies.
+        kb: the knowledge base the resolution links concepts to: True for the shipped one
+            (``papergraph.knowledge``), an object with ``lookup(surface)``, or None/False.
 
     Returns:
         The ingest report and one ``PaperExtraction`` per paper, in paper order.
     """
-    from .nlp.canonical import apply_votes, canonicalize
+    from .nlp.canonical import apply_votes
 
     report, stream = _extractions(inputs, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
                                   skip_bad=skip_bad, min_confidence=min_confidence, use_cache=use_cache,
@@ -149,8 +155,66 @@ def extract(
                                   progress=progress)
     exs = list(stream)
     if corpus_vote:
-        exs = apply_votes(exs, canonicalize(exs))
+        exs = apply_votes(exs, resolve_extractions(exs, curation=curation, kb=kb))
     return report, exs
+
+
+def load_curation(curation):
+    """A ``Curation`` from a path (read and parsed), a ``Curation`` as is, or None.
+
+    Raises:
+        ConfigError: the file cannot be read. InputError: it is not a valid curation file.
+    """
+    from .resolve import Curation
+
+    if curation is None or isinstance(curation, Curation):
+        return curation
+    try:
+        text = Path(curation).read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{curation}: cannot read curation file: {e.strerror or e}") from None
+    return Curation.parse(text, source=str(curation))
+
+
+def add_curation(path: str | os.PathLike, kind: str, **fields) -> None:
+    """Append one reviewed entry (``merge``, ``split``, ``rename``, ``never``) to a curation file,
+    creating it with a header if missing; the file must still parse afterwards.
+
+    Raises:
+        InputError: the file (with the entry) is not a valid curation file.
+        OutputError: it cannot be written.
+    """
+    from .export.atomic import atomic_open
+    from .resolve.curation import HEADER, Curation, entry
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8") if p.exists() else HEADER
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read curation file: {e.strerror or e}") from None
+    text = text + ("" if text.endswith("\n") else "\n") + entry(kind, **fields)
+    Curation.parse(text, source=str(p))
+    with atomic_open(p) as fh:
+        fh.write(text)
+
+
+def default_kb():
+    """The knowledge base shipped with papergraph (``papergraph.knowledge``)."""
+    from .knowledge import load_kb
+
+    return load_kb()
+
+
+def resolve_extractions(exs: Sequence[PaperExtraction], *, curation=None, kb=True):
+    """The resolution stage over ``exs`` (see ``papergraph.resolve``): a ``Canonicalization``.
+
+    ``curation``: a path or ``Curation`` (see :func:`load_curation`); ``kb``: as in :func:`extract`.
+    """
+    from .nlp.canonical import canonicalize
+
+    if kb is True:
+        kb = default_kb()
+    return canonicalize(exs, curation=load_curation(curation), kb=kb or None)
 
 
 def _extractions(inputs, *, model=None, jobs=1, batch_size=64, vocab=None, skip_bad=False, min_confidence=0.0,
@@ -193,8 +257,9 @@ def _build(inputs, *, analytics=True, **kwargs) -> tuple[nx.MultiDiGraph, "Inges
     from .graph import build_graph
 
     kwargs.setdefault("corpus_vote", False)  # the graph votes itself, over canonical concepts
+    res = {"curation": kwargs.pop("curation", None), "kb": kwargs.pop("kb", True)}
     report, exs = extract(inputs, **kwargs)
-    G = build_graph(report.papers, exs)
+    G = build_graph(report.papers, exs, canon=resolve_extractions(exs, **res))
     if analytics:
         _add_analytics(G)
     return G, report, exs
@@ -235,17 +300,17 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
     """What :func:`build_outputs` does between checking ``out`` and summing up; ``done`` is called
     with each step's name as it finishes (``bench/stages.py`` times and sizes them)."""
     from .export.atomic import atomic_open, staged_dir
-    from .export.concepts import write_extractions
+    from .export.concepts import add_concept_ids, write_extractions
     from .export.gexf import write_gexf
     from .export.json import write_graph_json
     from .engine import EngineStats
     from .graph import build_graph, for_graph
-    from .nlp.canonical import canonicalize
 
     kwargs.setdefault("stats", EngineStats())
     analytics = kwargs.pop("analytics", True)
+    res = {"curation": load_curation(kwargs.pop("curation", None)), "kb": kwargs.pop("kb", True)}
     if kwargs.pop("corpus_vote", False):  # voting needs every extraction first: no streaming
-        report, exs = extract(inputs, corpus_vote=True, **kwargs)
+        report, exs = extract(inputs, corpus_vote=True, **kwargs, **res)
         stream = iter(exs)
         del exs
     else:  # the graph votes itself, over canonical concepts
@@ -256,15 +321,21 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
         # Each extraction goes to concepts.jsonl as it arrives and is kept only in the reduced form
         # the graph reads; the graph then takes (and frees) them one by one. A large build never
         # holds every full extraction, nor all of them and the whole graph.
+        # concept_id needs the resolution: the lines wait in a hidden staged file (not moved to
+        # ``out``) and are copied with their ids once it is known.
         exs = []
-        with atomic_open(stage / "concepts.jsonl") as fh:
+        partial = stage / ".concepts.partial.jsonl"
+        with open(partial, "w", encoding="utf-8") as fh:
             for ex in stream:
                 write_extractions(fh, [(by_id[ex.paper_id], ex)])
                 exs.append(for_graph(ex))
         del by_id, stream
         done = done or (lambda step: None)
         done("read+extract+concepts")
-        canon = canonicalize(exs)
+        canon = resolve_extractions(exs, **res)
+        with open(partial, encoding="utf-8") as src, atomic_open(stage / "concepts.jsonl") as fh:
+            add_concept_ids(src, fh, canon)
+        partial.unlink()
         done("canonicalize")
         G = build_graph(report.papers, _draining(exs), canon=canon)
         del canon
@@ -284,17 +355,24 @@ def extract_to_file(inputs, output: str, *, warn: Callable[[str], None] | None =
     from .export.atomic import atomic_open
     from .export.concepts import write_extractions
 
+    from .nlp.canonical import apply_votes
+
     t0 = time.perf_counter()
-    report, exs = extract(inputs, **kwargs)
+    res = {"curation": kwargs.pop("curation", None), "kb": kwargs.pop("kb", True)}
+    vote = kwargs.pop("corpus_vote", True)
+    report, exs = extract(inputs, corpus_vote=False, **kwargs)
+    canon = resolve_extractions(exs, **res)
+    if vote:
+        exs = apply_votes(exs, canon)
     _warn_skipped(report, warn)
     by_id = {p.id: p for p in report.papers}
     pairs = ((by_id[e.paper_id], e) for e in exs)
     if output == "-":
-        write_extractions(sys.stdout, pairs)
+        write_extractions(sys.stdout, pairs, canon)
         outputs = []
     else:
         with atomic_open(output) as fh:
-            write_extractions(fh, pairs)
+            write_extractions(fh, pairs, canon)
         outputs = [output]
     s = BuildSummary(report, papers=len(report.papers), seconds=time.perf_counter() - t0, outputs=outputs)
     s.concepts_by_type.update(c.type for e in exs for c in e.concepts)

@@ -9,6 +9,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_concepts import concepts, curation_option, curation_path
 from .errors import PapergraphError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -94,6 +95,12 @@ def connection_options(f):
     return f
 
 
+def kb_option(f):
+    """--kb/--no-kb: link concepts to public identifiers of the shipped knowledge base."""
+    return click.option("--kb/--no-kb", default=True, show_default=True,
+                        help="Link concepts to the knowledge base (kb_id, kb_source, url).")(f)
+
+
 def _progress(quiet: bool):
     """A progress callback for the library: a click bar on a TTY, nothing otherwise."""
     if quiet or not sys.stderr.isatty():
@@ -116,11 +123,13 @@ def _progress(quiet: bool):
                    "of --jobs workers].")
 @click.option("--neo4j", "to_neo4j", is_flag=True,
               help="Then load the graph into Neo4j (as `papergraph load` does; see --uri ...).")
+@curation_option
+@kb_option
 @connection_options
 @verbosity_options
 def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confidence,
-          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, uri, user, password, database,
-          quiet, verbose):
+          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, curation, no_curation, kb,
+          uri, user, password, database, quiet, verbose):
     """Build the paper-concept graph from INPUT files or directories ('-' reads stdin).
 
     Writes OUTDIR/graph.gexf (Gephi), OUTDIR/graph.json (networkx node-link),
@@ -143,7 +152,7 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
         list(inputs), outdir, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
         skip_bad=skip_bad, min_confidence=min_confidence, analytics=not no_analytics,
         use_cache=not no_cache, cache_dir=cache_dir, engine=engine, scheduler=scheduler,
-        progress=_progress(quiet),
+        curation=curation_path(curation, no_curation), kb=kb, progress=_progress(quiet),
         warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)),
     )
     if not quiet:
@@ -164,14 +173,17 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
 @extraction_options
 @click.option("--corpus-vote/--no-corpus-vote", default=True, show_default=True,
               help="Decide each concept's type by voting over all papers given.")
+@curation_option
+@kb_option
 @verbosity_options
 def extract(inputs, output, model, jobs, batch_size, vocab, skip_bad, min_confidence,
-            corpus_vote, quiet, verbose):
+            corpus_vote, curation, no_curation, kb, quiet, verbose):
     """Extract concepts from INPUT papers and write JSON Lines, one paper a line.
 
     Each line: {"id", "title", "concepts": [{"name", "type", "aliases", "role",
-    "confidence", "rules", "mentions": [{"field", "start", "end", "text"}]}]}.
-    This is the format ../shared/tools/score.py reads.
+    "confidence", "rules", "mentions": [{"field", "start", "end", "text"}],
+    "concept_id"}]}; concept_id is the id of the Concept node the concept becomes in a
+    graph built from the same inputs. This is the format ../shared/tools/score.py reads.
 
     Example:
 
@@ -182,7 +194,7 @@ def extract(inputs, output, model, jobs, batch_size, vocab, skip_bad, min_confid
     summary = extract_to_file(
         list(inputs), output, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
         skip_bad=skip_bad, min_confidence=min_confidence, corpus_vote=corpus_vote,
-        progress=_progress(quiet),
+        curation=curation_path(curation, no_curation), kb=kb, progress=_progress(quiet),
         warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)),
     )
     if not quiet:
@@ -566,3 +578,6 @@ def cache_clear_cmd(cache_dir):
     freed = clear_cache(cache_dir)
     path = Path(cache_dir) if cache_dir else default_cache_dir()
     click.echo(f"removed {path / CACHE_FILE} ({freed / 1e6:.1f} MB)" if freed else f"nothing to remove in {path}")
+
+
+cli.add_command(concepts)

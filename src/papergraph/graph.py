@@ -3,7 +3,8 @@
 Schema (edge key == relationship type):
 
 * nodes ``"paper:<id>"`` (label Paper: id, title, abstract, date, url, authors, categories, sources),
-  ``"concept:<key>"`` (label Concept: id, name, type, aliases, paper_count, confidence, type_votes),
+  ``"concept:<key>"`` (label Concept: id, name, type, aliases, paper_count, confidence, type_votes,
+  merge_reasons, and kb_id, kb_source, url when linked to a public identifier),
   ``"result:<paper id>:<n>"`` (label Result: id, value, unit, kind, direction, text, evidence,
   metric, benchmark, subject);
 * Paper -> Concept ``PROPOSES | USES | EVALUATES_ON | COMPARES_WITH | MENTIONS`` with the evidence
@@ -22,7 +23,7 @@ from typing import Iterable, Sequence
 import networkx as nx
 
 from .model import ROLES, Mention, Paper, PaperExtraction, edge_type_for
-from .nlp.canonical import Canonicalization, canonicalize, concept_key
+from .nlp.canonical import Canonicalization, canonicalize
 
 __all__ = ["build_graph", "for_graph", "paper_node", "concept_node", "papers_of", "concepts_of"]
 
@@ -86,7 +87,8 @@ def build_graph(
     for c in canon.concepts.values():
         G.add_node(concept_node(c.key), label="Concept", id=c.key, name=c.name, type=c.type,
                    aliases=list(c.aliases), paper_count=0, confidence=c.confidence,
-                   type_votes=dict(c.type_votes))
+                   type_votes=dict(c.type_votes), merge_reasons=list(c.merge_reasons),
+                   **{k: v for k in ("kb_id", "kb_source", "url") if (v := getattr(c, k))})
     for ex in extractions:
         _add_paper_edges(G, ex, canon)
         _add_relations(G, ex, canon)
@@ -140,7 +142,9 @@ def _add_paper_edges(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicaliz
         return
     best: dict[str, tuple] = {}
     for c in ex.concepts:
-        key = canon.assignment[(ex.paper_id, c.name)]
+        key = canon.assignment.get((ex.paper_id, c.name))
+        if key is None:  # not a concept (a generic word alone): resolution dropped it
+            continue
         role = c.role if c.role in ROLES else "mentioned"
         cur = best.get(key)
         if cur is None or (_ROLE_RANK[role], -c.confidence) < (_ROLE_RANK[cur[0]], -cur[1].confidence):
@@ -156,13 +160,8 @@ def _add_paper_edges(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicaliz
 
 def _key_in_paper(ex: PaperExtraction, canon: Canonicalization, name: str | None) -> str | None:
     """The corpus key of a concept named ``name`` in this paper, if it is one."""
-    if not name:
-        return None
-    key = canon.assignment.get((ex.paper_id, name))
-    if key is None:
-        k = concept_key(name)
-        key = k if k in canon.concepts else None
-    return key
+    key = canon.key_for(ex.paper_id, name)
+    return key if key in canon.concepts else None
 
 
 def _add_relations(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicalization) -> None:

@@ -7,7 +7,7 @@ from typing import IO, Iterable
 
 from ..model import Paper, PaperExtraction
 
-__all__ = ["extraction_record", "write_extractions"]
+__all__ = ["extraction_record", "write_extractions", "with_concept_ids", "add_concept_ids"]
 
 
 def extraction_record(paper: Paper, ex: PaperExtraction) -> dict:
@@ -40,10 +40,38 @@ def extraction_record(paper: Paper, ex: PaperExtraction) -> dict:
     }
 
 
-def write_extractions(fh: IO[str], pairs: Iterable[tuple[Paper, PaperExtraction]]) -> int:
-    """Write one JSON line per (paper, extraction) pair to an open text file; return the count."""
+def with_concept_ids(record: dict, canon) -> dict:
+    """``record`` (of :func:`extraction_record`) with each concept's ``concept_id``: the id of the
+    Concept node it became (``canon``: the build's ``Canonicalization``). Concepts that became no
+    node (a generic word alone) are left out."""
+    pid, out = record["id"], []
+    for c in record["concepts"]:
+        cid = canon.assignment.get((pid, c["name"]))
+        if cid is not None:
+            c["concept_id"] = cid
+            out.append(c)
+    record["concepts"] = out
+    return record
+
+
+def write_extractions(fh: IO[str], pairs: Iterable[tuple[Paper, PaperExtraction]], canon=None) -> int:
+    """Write one JSON line per (paper, extraction) pair to an open text file; return the count.
+    With ``canon`` (the resolution), concepts carry ``concept_id`` (see :func:`with_concept_ids`)."""
     n = 0
     for paper, ex in pairs:
-        fh.write(json.dumps(extraction_record(paper, ex), ensure_ascii=False) + "\n")
+        rec = extraction_record(paper, ex)
+        if canon is not None:
+            rec = with_concept_ids(rec, canon)
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         n += 1
+    return n
+
+
+def add_concept_ids(src: IO[str], dst: IO[str], canon) -> int:
+    """Copy concepts.jsonl lines from ``src`` to ``dst`` adding ``concept_id`` (one line at a time)."""
+    n = 0
+    for line in src:
+        if line.strip():
+            dst.write(json.dumps(with_concept_ids(json.loads(line), canon), ensure_ascii=False) + "\n")
+            n += 1
     return n
