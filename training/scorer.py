@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(args.config)
     t0 = time.time()
     nlp = load_pipeline(args.model, config={"papergraph_scorer": {"enabled": False}})
-    data = collect(records.values(), nlp)
+    data = collect(records.values(), nlp, chunks=cfg.chunks)
     model = fit(data, cfg)
     model.meta["gold"] = [os.path.basename(g) for g in golds]
     tmp = args.output + ".tmp"

@@ -243,8 +243,10 @@ def cross_validate(gold_paths: Sequence[str | os.PathLike], folds_path: str | os
     nlp = load_pipeline(model, vocab=vocab, config={"papergraph_scorer": {"enabled": False}})
     if mode not in ("combined", "rules", "model"):
         raise ValueError(f"unknown mode {mode!r}")
-    data = collect(gold.values(), nlp, vocab_path=None if vocab is None else os.fspath(vocab), rules=mode != "model")
-    preds = rules_only(data) if mode == "rules" else cv(data, fold_of, load_config(config))[0]
+    cfg = load_config(config)
+    data = collect(gold.values(), nlp, vocab_path=None if vocab is None else os.fspath(vocab), rules=mode != "model",
+                   chunks=cfg.chunks)
+    preds = rules_only(data) if mode == "rules" else cv(data, fold_of, cfg)[0]
     if corpus_vote:
         preds = _voted(preds, apply_votes, canonicalize)
     if pred_out is not None:

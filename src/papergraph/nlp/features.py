@@ -22,6 +22,7 @@ __all__ = ["concept_features", "role_features", "dense_vector", "Context", "DENS
 _WORD = re.compile(r"[\w][\w'’.+@^-]*")
 _SHAPE_RUN = re.compile(r"(.)\1+")
 _NON_WORD = re.compile(r"[\W_]+")
+_SIZE_SUFFIX = re.compile(r"[-\s]?\d+(?:\.\d+)?([KkMmBbTt])$")
 #: Words of the sentence before a mention that say what the paper does with it.
 _ROLE_WORDS = {"we", "our", "propose", "proposes", "proposed", "introduce", "introduces", "present", "presents",
                "develop", "design", "new", "novel", "outperform", "outperforms", "than", "baseline", "baselines",
@@ -98,6 +99,11 @@ def _name_features(c: ExtractedConcept, lex: Lexicon) -> list[str]:
         f.append("has-acr")
     if any(ch.isdigit() for ch in name):
         f.append("digit")
+        size = _SIZE_SUFFIX.search(name)
+        if size:
+            f.append(f"size={size.group(1).upper()}")  # "-62K", "-10M" name data sets; "-7B" models
+    if "@" in name:
+        f.append("at-sign")
     if any(is_name_token(w) for w in ws):
         f.append("name-token")
     if name[:1].isupper():

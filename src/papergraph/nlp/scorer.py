@@ -42,15 +42,16 @@ class ScorerModel:
 
     def __init__(self, concept: LinearModel, role: LinearModel, *, threshold: float = 0.5,
                  chunk_threshold: float | None = None, proposed_threshold: float | None = None,
-                 meta: dict | None = None):
+                 chunks: bool = True, meta: dict | None = None):
         self.concept, self.role, self.threshold = concept, role, threshold
         self.chunk_threshold = threshold if chunk_threshold is None else chunk_threshold
         self.proposed_threshold = threshold if proposed_threshold is None else proposed_threshold
+        self.chunks = chunks
         self.meta = meta or {}
 
     def to_dict(self) -> dict:
         return {"format": 1, "threshold": self.threshold, "chunk_threshold": self.chunk_threshold,
-                "proposed_threshold": self.proposed_threshold, "meta": self.meta,
+                "proposed_threshold": self.proposed_threshold, "chunks": self.chunks, "meta": self.meta,
                 "concept": self.concept.to_dict(), "role": self.role.to_dict()}
 
     @classmethod
@@ -59,7 +60,7 @@ class ScorerModel:
             raise ValueError(f"unknown scorer weights format {d.get('format')!r}")
         return cls(LinearModel.from_dict(d["concept"]), LinearModel.from_dict(d["role"]),
                    threshold=float(d["threshold"]), chunk_threshold=d.get("chunk_threshold"),
-                   proposed_threshold=d.get("proposed_threshold"),
+                   proposed_threshold=d.get("proposed_threshold"), chunks=bool(d.get("chunks", True)),
                    meta=d.get("meta") or {})
 
 
@@ -76,10 +77,12 @@ def load_model(path: str | None = None) -> ScorerModel | None:
 
 
 def candidates(ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
-               own_start: int = 0) -> tuple[list[ExtractedConcept], Context]:
-    """The rules' concepts plus the chunk candidates of one paper, and the features' context."""
-    known = {match_key(f) for c in ex.concepts for f in (c.name, *c.aliases)}
-    cands = list(ex.concepts) + chunk_concepts(docs, texts, known)
+               own_start: int = 0, *, chunks: bool = True) -> tuple[list[ExtractedConcept], Context]:
+    """The rules' concepts plus (``chunks``) the noun-chunk candidates of one paper, and the features' context."""
+    cands = list(ex.concepts)
+    if chunks:
+        known = {match_key(f) for c in ex.concepts for f in (c.name, *c.aliases)}
+        cands += chunk_concepts(docs, texts, known)
     spans = [(m.field, m.start, m.end) for c in cands for m in c.mentions]
     return cands, Context(texts, docs, lex, spans, own_start)
 
@@ -87,7 +90,7 @@ def candidates(ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc],
 def apply(model: ScorerModel, ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
           own_start: int = 0) -> PaperExtraction:
     """Re-decide one paper's concepts with the trained model (in place; returns ``ex``)."""
-    cands, ctx = candidates(ex, texts, docs, lex, own_start)
+    cands, ctx = candidates(ex, texts, docs, lex, own_start, chunks=model.chunks)
     ex.concepts = decide(model, cands, ctx, [concept_features(c, ctx) for c in cands],
                          [dense_vector(c, ctx) for c in cands] if model.concept.dense is not None else None)
     return ex
@@ -147,7 +150,7 @@ class Scorer:
             if not 0.0 <= threshold <= 1.0:
                 raise ValueError(f"threshold must be within [0, 1], got {threshold}")
             m = self.model
-            self.model = ScorerModel(m.concept, m.role, threshold=threshold, meta=m.meta,
+            self.model = ScorerModel(m.concept, m.role, threshold=threshold, meta=m.meta, chunks=m.chunks,
                                      chunk_threshold=m.chunk_threshold * threshold / m.threshold,
                                      proposed_threshold=m.proposed_threshold * threshold / m.threshold)
 

@@ -47,6 +47,7 @@ class Config:
     none_weight: float = 1.0
     role_l2: float = 3e-3
     dense: bool = False
+    chunks: bool = True
     dense_l2: float = 1e-2
     seed: int = 2026
 
@@ -82,7 +83,7 @@ def _pairs(gold: list[dict], cands: list) -> dict[int, int]:
 
 
 def collect(records: Iterable[dict], nlp: Language, *, vocab_path: str | None = None,
-            rules: bool = True) -> list[PaperData]:
+            rules: bool = True, chunks: bool = True) -> list[PaperData]:
     """Run the rules over gold records and label every candidate (``rules=False``: the parse's
     candidates only, for the ablation "model only")."""
     records = list(records)
@@ -107,7 +108,7 @@ def collect(records: Iterable[dict], nlp: Language, *, vocab_path: str | None = 
         if not rules:
             ex.concepts = []
         fields = {"title": paper.title, "abstract": paper.abstract}
-        cands, ctx = candidates(ex, fields, docs, lex, own_work_start(docs.get("abstract")))
+        cands, ctx = candidates(ex, fields, docs, lex, own_work_start(docs.get("abstract")), chunks=chunks or not rules)
         feats = [concept_features(c, ctx) for c in cands]
         dense = np.stack([dense_vector(c, ctx) for c in cands]) if cands else np.zeros((0, 1), dtype=np.float32)
         gold = by_id[paper.id]
@@ -142,7 +143,7 @@ def fit(data: Sequence[PaperData], cfg: Config) -> ScorerModel:
     role = train(RX, ry, labels=ROLES, l2=cfg.role_l2, epochs=cfg.epochs, lr=cfg.lr, min_count=cfg.min_count,
                  seed=cfg.seed)
     return ScorerModel(concept, role, threshold=cfg.threshold, chunk_threshold=cfg.chunk_threshold,
-                       proposed_threshold=cfg.proposed_threshold,
+                       proposed_threshold=cfg.proposed_threshold, chunks=cfg.chunks,
                        meta={"papers": len(data), "examples": len(X), "config": cfg.__dict__})
 
 
