@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import networkx as nx
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .model import PaperExtraction
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ class BuildSummary:
             f"duplicates merged: {r.duplicates}",
             f"records skipped:   {len(r.skipped)}",
         ]
+        if r.renamed:
+            lines.insert(2, f"ids renamed:       {len(r.renamed)} (id already used by another paper)")
         reasons = Counter(s.reason for s in r.skipped)
         for reason, n in reasons.most_common(None if verbose else 5):
             lines.append(f"  {n} x {reason}")
@@ -251,6 +253,7 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
     else:  # the graph votes itself, over canonical concepts
         report, stream = _extractions(inputs, **kwargs)
     _warn_skipped(report, warn)
+    _require_papers(report, out)
     by_id = {p.id: p for p in report.papers}
     with staged_dir(out) as stage:  # all three complete before any replaces the previous build's
         # Each extraction goes to concepts.jsonl as it arrives and is kept only in the reduced form
@@ -287,6 +290,7 @@ def extract_to_file(inputs, output: str, *, warn: Callable[[str], None] | None =
     t0 = time.perf_counter()
     report, exs = extract(inputs, **kwargs)
     _warn_skipped(report, warn)
+    _require_papers(report, output)
     by_id = {p.id: p for p in report.papers}
     pairs = ((by_id[e.paper_id], e) for e in exs)
     if output == "-":
@@ -309,7 +313,16 @@ def _draining(items: list):
     items.clear()
 
 
+def _require_papers(report: "IngestReport", output) -> None:
+    """Refuse to replace outputs with an empty result: a run that read no paper writes nothing."""
+    if not report.papers:
+        raise InputError(f"no papers read ({len(report.skipped)} skipped, see the warnings); "
+                         f"{'stdout' if str(output) == '-' else output} left unchanged")
+
+
 def _warn_skipped(report: "IngestReport", warn) -> None:
     if warn:
         for s in report.skipped:
             warn(f"skipped {s.source}: {s.reason}")
+        for s in report.renamed:
+            warn(f"{s.source}: {s.reason}")

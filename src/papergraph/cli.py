@@ -102,7 +102,8 @@ def _progress(quiet: bool):
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+# readable=False: an unreadable input is bad input (exit 1, or skipped with --skip-bad), not a usage error
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Output directory (created if missing).")
 @extraction_options

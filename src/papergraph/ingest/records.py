@@ -109,17 +109,17 @@ def _check_chars(value: str, name: str) -> None:
 def _paper_id(value: object, title: str, abstract: str) -> str:
     """The record's own id (arXiv ids without version) or the title-derived id."""
     if value is None or value == "":
-        return _derived_id(title, abstract)
+        return derived_id(title, abstract)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise BadRecord(f"field 'id' must be a string or an integer, not {_kind(value)}")
     text = str(value).strip()
     if not text:
-        return _derived_id(title, abstract)
+        return derived_id(title, abstract)
     _check_chars(text, "id")
     return normalize_arxiv_id(text) or text
 
 
-def _derived_id(title: str, abstract: str) -> str:
+def derived_id(title: str, abstract: str) -> str:
     """``title_id(title)``; for a title with no letters or digits ("???", an emoji), which would
     fold to the same id as every other such title, a hash of the title and abstract instead."""
     if fold_title(title):
