@@ -25,6 +25,10 @@ _ARXIV_OLD = re.compile(r"^([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)
 _SPACE = re.compile(r"\s+")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b)\s*")
 _BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
+#: Longest id, date and word (in a title or abstract) accepted: what Neo4j indexes (ids, dates,
+#: concept names made of words) must stay far below its 8 KB index key limit.
+MAX_ID, MAX_DATE, MAX_WORD = 512, 64, 1000
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
 
 
 class BadRecord(ValueError):
@@ -76,8 +80,18 @@ def make_paper(fields: dict, source: str) -> Paper:
         if date:
             break
     url = collapse(_text(fields, "url") or "") or None
+    if date and len(date) > MAX_DATE:
+        raise BadRecord(f"field 'date' is {len(date):,} characters long (at most {MAX_DATE})")
+    for name, text in (("title", title), ("abstract", abstract)):
+        word = _LONG_WORD.search(text)
+        if word:
+            raise BadRecord(f"field '{name}' has a {len(word.group()):,}-character word at column {word.start() + 1} "
+                            f"(at most {MAX_WORD:,}; binary data or an encoded blob?)")
+    paper_id = _paper_id(fields.get("id"), title, abstract)
+    if len(paper_id) > MAX_ID:
+        raise BadRecord(f"field 'id' is {len(paper_id):,} characters long (at most {MAX_ID})")
     return Paper(
-        id=_paper_id(fields.get("id"), title, abstract),
+        id=paper_id,
         title=title,
         abstract=abstract,
         date=date,
