@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
 import functools
 import logging
+import os
 import sys
 
 import click
@@ -22,13 +25,36 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full or closed stdout is an output error here, not at interpreter exit
+            return result
         except PapergraphError as e:
             click.echo(f"Error: {e}", err=True)
             ctx.exit(e.exit_code)
+        except click.UsageError as e:  # one line, like every other error (click's own is four)
+            cmd = e.ctx.command_path if e.ctx else "papergraph"
+            click.echo(f"Error: {' '.join(e.format_message().split())} (see `{cmd} -h`)", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except OSError as e:
+            if e.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EBADF):
+                raise
+            _drop_stdout()
+            reason = "disk full" if e.errno in (errno.ENOSPC, errno.EDQUOT) else (e.strerror or str(e))
+            click.echo(f"Error: <stdout>: cannot write: {reason}", err=True)
+            ctx.exit(4)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush of unwritten output cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
@@ -49,6 +75,24 @@ def verbosity_options(f):
     return f
 
 
+def _check_vocab(ctx, param, value):
+    """--vocab must be UTF-8 text (TOML or JSON): a binary file is a usage error, in one line."""
+    if value is None:
+        return value
+    from .errors import ConfigError
+
+    try:
+        with open(value, "rb") as fh:
+            data = fh.read(10_000_000)
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=len(data) < 10_000_000)
+    except OSError as e:
+        raise ConfigError(f"{value}: cannot read vocabulary file: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{value}: vocabulary file is not UTF-8 text (byte 0x{data[e.start]:02X} at offset "
+                          f"{e.start}); expected TOML or JSON") from None
+    return value
+
+
 def extraction_options(f):
     """Options shared by commands that run the spaCy pipeline."""
     opts = [
@@ -59,7 +103,7 @@ def extraction_options(f):
                      help="Worker processes for spaCy (nlp.pipe n_process)."),
         click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True,
                      help="Texts per spaCy batch."),
-        click.option("--vocab", type=click.Path(dir_okay=False), default=None,
+        click.option("--vocab", type=click.Path(dir_okay=False), default=None, callback=_check_vocab,
                      help="TOML/JSON file of extra gazetteer entries, aliases and stop names."),
         click.option("--skip-bad", is_flag=True,
                      help="Skip bad records with a warning (counted in the summary) instead of stopping."),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 
-__all__ = ["atomic_open", "staged_dir", "STATE_DIR", "STAGE_PREFIX", "CURRENT"]
+__all__ = ["atomic_open", "staged_dir", "make_dir", "STATE_DIR", "STAGE_PREFIX", "CURRENT"]
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: os.umask can only be read by setting it
@@ -145,6 +145,20 @@ def staged_dir(outdir: str | os.PathLike):
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         _rmdir_if_empty(state)
+
+
+def make_dir(path: str | os.PathLike) -> Path:
+    """Create the output directory ``path`` (and its parents) if missing.
+
+    Raises:
+        OutputError: it cannot be created (permissions, a file in the way, disk full).
+    """
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {_reason(e)}") from None
+    return path
 
 
 def _remove_stale(out: Path, state: Path) -> None:
