@@ -261,3 +261,18 @@ def test_closed_stdin_is_one_line(tmp_path):
                            "--cache-dir", str(tmp_path / "c")], stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, timeout=120, preexec_fn=lambda: os.close(0))
     assert proc.returncode == 1 and proc.stderr.strip() == "Error: <stdin>: stdin is closed", proc.stderr
+
+
+def test_paragraph_separators_never_end_up_inside_concept_names(tmp_path):
+    import papergraph
+
+    f = _jsonl(tmp_path / "u.jsonl", [{"id": "u1", "title": "Sparse adaptation",
+                                       "abstract": "We propose Sparse\u2029LoRA, a low-rank adaptation\u2029method. "
+                                                   "We evaluate GPT-4\u2028on GSM8K\u2029and MMLU.\x85Done."}])
+    _, (ex,) = papergraph.extract([f])
+    names = [c.name for c in ex.concepts]
+    assert not any(ch in n for n in names for ch in "\u2028\u2029\x85\x0b\x0c"), names
+    assert {"GPT-4", "GSM8K", "MMLU"} <= set(names)
+    abstract = read_inputs([f]).papers[0].abstract
+    assert len(abstract) == len("We propose Sparse\u2029LoRA, a low-rank adaptation\u2029method. "
+                                "We evaluate GPT-4\u2028on GSM8K\u2029and MMLU.\x85Done.")  # offsets unchanged

@@ -23,6 +23,9 @@ _ARXIV_PREFIX = re.compile(
 _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$")
 _ARXIV_OLD = re.compile(r"^([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$")
 _SPACE = re.compile(r"\s+")
+# Line and paragraph separators other than \n (U+2028, U+2029, NEL, VT, FF): spaCy reads them as
+# letters, so "Sparse\u2029LoRA" became one concept name. One character each: offsets stay.
+_SEPARATORS = str.maketrans({c: " " for c in "\u2028\u2029\x85\x0b\x0c"})
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b)\s*")
 _BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
 #: Longest id, date and word (in a title or abstract) accepted: what Neo4j indexes (ids, dates,
@@ -69,7 +72,7 @@ def make_paper(fields: dict, source: str) -> Paper:
         raise BadRecord("record has no title")
     abstract = ""
     for name in ABSTRACT_FIELDS:
-        abstract = (_text(fields, name) or "").strip()
+        abstract = (_text(fields, name) or "").translate(_SEPARATORS).strip()
         if abstract:
             break
     if not abstract:
