@@ -190,3 +190,13 @@ def test_kill_at_any_rename_leaves_one_complete_set(tmp_path, setup):
         left = sorted(p.name for p in (out / STATE_DIR).iterdir())
         assert left == sorted([CURRENT, os.readlink(out / STATE_DIR / CURRENT)])  # the killed run's dirs removed
     assert "old" in seen  # the last call is the switch itself: every kill before it shows the old set
+
+
+def test_outputs_are_readable_like_plain_files(tmp_path):
+    out = tmp_path / "out"
+    _write_set(out, "new")
+    version = out / STATE_DIR / os.readlink(out / STATE_DIR / CURRENT)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(os.stat(version).st_mode) == 0o777 & ~umask
+    assert stat.S_IMODE(os.stat(out / NAMES[0]).st_mode) == 0o666 & ~umask

@@ -276,3 +276,26 @@ def test_paragraph_separators_never_end_up_inside_concept_names(tmp_path):
     abstract = read_inputs([f]).papers[0].abstract
     assert len(abstract) == len("We propose Sparse\u2029LoRA, a low-rank adaptation\u2029method. "
                                 "We evaluate GPT-4\u2028on GSM8K\u2029and MMLU.\x85Done.")  # offsets unchanged
+
+
+def test_graph_does_not_depend_on_argument_order_or_how_paths_are_typed(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from papergraph.cli import cli
+
+    models = ["BERT", "GPT-4", "LLaMA", "T5", "RoBERTa", "CLIP"]
+    benches = ["GLUE", "MMLU", "GSM8K", "SQuAD", "ImageNet"]
+    for name, offset in (("a", 0), ("b", 1)):
+        _jsonl(tmp_path / f"{name}.jsonl", [
+            {"id": f"{name}{i}", "title": f"{models[(i + offset) % 6]} with LoRA on {benches[i % 5]} ({name}{i})",
+             "abstract": f"We fine-tune {models[(i + offset) % 6]} with LoRA and evaluate on {benches[i % 5]} and "
+                         f"{benches[(i + 2) % 5]}, comparing with {models[(i + 3) % 6]}."} for i in range(12)])
+    monkeypatch.chdir(tmp_path)
+    cache = ["--cache-dir", str(tmp_path / "cache"), "-q"]
+    for out, args in (("ab", ["a.jsonl", "b.jsonl"]), ("ba", ["./b.jsonl", str(tmp_path / "a.jsonl")])):
+        assert CliRunner().invoke(cli, ["build", *args, "-o", out, *cache]).exit_code == 0
+    for name in ("graph.json", "graph.gexf"):
+        assert (tmp_path / "ab" / name).read_bytes() == (tmp_path / "ba" / name).read_bytes(), name
+    data = json.loads((tmp_path / "ab" / "graph.json").read_text())
+    sources = [s for n in data["nodes"] if n.get("label") == "Paper" for s in n["sources"]]
+    assert all(s.startswith(str(tmp_path.resolve()) + "/") for s in sources)

@@ -267,9 +267,15 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
         del by_id, stream
         done = done or (lambda step: None)
         done("read+extract+concepts")
+        # the graph (its communities and layout too) must not depend on the order of the inputs
+        exs.sort(key=lambda e: e.paper_id)
+        papers = sorted(report.papers, key=lambda p: p.id)
+        for p in papers:
+            p.sources.sort()
         canon = canonicalize(exs)
         done("canonicalize")
-        G = build_graph(report.papers, _draining(exs), canon=canon)
+        G = build_graph(papers, _draining(exs), canon=canon)
+        del papers
         del canon
         done("build_graph")
         if analytics:

@@ -129,6 +129,7 @@ def staged_dir(outdir: str | os.PathLike):
         _remove_stale(out, state)
         state.mkdir(exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=state))
+        os.chmod(stage, 0o777 & ~_UMASK)  # mkdtemp makes 0700: outputs are read through it
     except OSError as e:
         _rmdir_if_empty(state)
         raise OutputError(f"{out}: cannot write: {_reason(e)}") from None

@@ -238,13 +238,14 @@ def _read_stream(
         bad(name, None, unknown_format_message(filename))
         return
     found = 0
+    source = os.path.realpath(filename) if filename else name  # the same however the path was typed
     for item in _parse(fmt, rewind(stream, head), limit):
         found += 1
         if isinstance(item, Bad):
             bad(name, item.line, item.reason)
             continue
         try:
-            yield make_paper(item.fields, f"{name}:{item.line}")
+            yield make_paper(item.fields, f"{source}:{item.line}")
         except BadRecord as exc:
             bad(name, item.line, str(exc))
     if not found:
