@@ -311,3 +311,11 @@ def test_hostile_cache_file_for_cache_commands(tmp_path):
     status = CliRunner().invoke(cli, ["neo4j", "status", "--home", str(tmp_path / "home"), "--bolt-port", "9"])
     assert status.exit_code == 3 and status.exception is None or isinstance(status.exception, SystemExit)
     assert "not running" in status.output and status.stderr == ""  # documented: a status, not an error
+
+
+def test_view_and_gexf_to_stdout(tmp_path, good_graph):
+    (tmp_path / "graph.json").write_text(json.dumps(good_graph))
+    for args, start in ((["view", tmp_path, "-o", "-"], "<!DOCTYPE html>"), (["export", "gexf", tmp_path, "-o", "-"], "<?xml")):
+        res = run(args)
+        assert res.exit_code == 0 and res.stdout.lstrip().startswith(start) and res.stderr.strip() == "wrote -"
+    assert not (tmp_path / "-").exists()

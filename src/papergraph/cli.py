@@ -281,8 +281,8 @@ def _read_built(outdir: str):
 
 @cli.command("view")
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="HTML file to write [default: OUTDIR/map.html].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="HTML file to write ('-' for stdout) [default: OUTDIR/map.html].")
 @click.option("--title", default=None, help="Page title [default: papergraph: OUTDIR].")
 def view_cmd(outdir, output, title):
     """Write an offline interactive map of the concept graph in OUTDIR (one HTML file).
@@ -300,7 +300,7 @@ def view_cmd(outdir, output, title):
 
     path = output or str(Path(outdir) / "map.html")
     write_map(_read_built(outdir), path, title=title or f"papergraph: {Path(outdir).name}")
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=path == "-")  # '-' is stdout: the page itself
 
 
 @cli.command("stats")
@@ -430,8 +430,8 @@ def query_cmd(name, params, as_json, list_, uri, user, password, database):
 
 @export.command("gexf")
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="GEXF file to write [default: OUTDIR/graph.gexf].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="GEXF file to write ('-' for stdout) [default: OUTDIR/graph.gexf].")
 @click.option("--year", "undated_year", type=click.IntRange(1, 9999), default=None,
               help="Year for listing dates without one (\"May 20\"), so their papers get a Timeline start.")
 def export_gexf(outdir, output, undated_year):
@@ -447,7 +447,7 @@ def export_gexf(outdir, output, undated_year):
 
     path = output or str(Path(outdir) / "graph.gexf")
     write_gexf(_read_built(outdir), path, undated_year=undated_year)
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=path == "-")  # '-' is stdout: the file itself
 
 
 @export.command("neo4j-import")
