@@ -196,7 +196,8 @@ def _build(inputs, *, analytics=True, **kwargs) -> tuple[nx.MultiDiGraph, "Inges
 
     kwargs.setdefault("corpus_vote", False)  # the graph votes itself, over canonical concepts
     report, exs = extract(inputs, **kwargs)
-    G = build_graph(report.papers, exs)
+    papers = _in_id_order(report.papers, exs)
+    G = build_graph(papers, exs)
     if analytics:
         _add_analytics(G)
     return G, report, exs
@@ -267,11 +268,7 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
         del by_id, stream
         done = done or (lambda step: None)
         done("read+extract+concepts")
-        # the graph (its communities and layout too) must not depend on the order of the inputs
-        exs.sort(key=lambda e: e.paper_id)
-        papers = sorted(report.papers, key=lambda p: p.id)
-        for p in papers:
-            p.sources.sort()
+        papers = _in_id_order(report.papers, exs)
         canon = canonicalize(exs)
         done("canonicalize")
         G = build_graph(papers, _draining(exs), canon=canon)
@@ -309,6 +306,16 @@ def extract_to_file(inputs, output: str, *, warn: Callable[[str], None] | None =
     s = BuildSummary(report, papers=len(report.papers), seconds=time.perf_counter() - t0, outputs=outputs)
     s.concepts_by_type.update(c.type for e in exs for c in e.concepts)
     return s
+
+
+def _in_id_order(papers: list, exs: list) -> list:
+    """The papers sorted by id (``exs`` sorted in place likewise), each one's sources sorted: the
+    graph, its communities and layout must not depend on the order of the inputs."""
+    exs.sort(key=lambda e: e.paper_id)
+    papers = sorted(papers, key=lambda p: p.id)
+    for p in papers:
+        p.sources.sort()
+    return papers
 
 
 def _draining(items: list):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 
-__all__ = ["atomic_open", "staged_dir", "make_dir", "STATE_DIR", "STAGE_PREFIX", "CURRENT"]
+__all__ = ["atomic_open", "staged_dir", "make_dir", "STATE_DIR", "STAGE_PREFIX", "BUILD_PREFIX", "CURRENT"]
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: os.umask can only be read by setting it
@@ -30,7 +30,8 @@ STATE_DIR = ".papergraph"
 CURRENT = "current"
 #: Name prefix of staging directories inside ``STATE_DIR`` (``stage-<pid>-<random>``).
 STAGE_PREFIX = "stage-"
-_BUILD_PREFIX = "build-"
+#: Name prefix of version directories inside ``STATE_DIR`` (``build-<pid>-<random>``).
+BUILD_PREFIX = "build-"
 _OLD_STAGE_PREFIX = ".papergraph-stage-"  # staging directories of papergraph versions before STATE_DIR
 
 
@@ -174,7 +175,7 @@ def _remove_stale(out: Path, state: Path) -> None:
     except OSError:
         current = None
     for d in state.iterdir():
-        for prefix in (STAGE_PREFIX, _BUILD_PREFIX, f".{CURRENT}-"):
+        for prefix in (STAGE_PREFIX, BUILD_PREFIX, f".{CURRENT}-"):
             if d.name.startswith(prefix) and d.name != current and not _alive(_pid_of(d.name[len(prefix):])):
                 if d.is_symlink() or not d.is_dir():
                     _unlink(d)

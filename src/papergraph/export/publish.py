@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from ..errors import OutputError
-from .atomic import _BUILD_PREFIX, CURRENT, STAGE_PREFIX, STATE_DIR, fsync_dir
+from .atomic import BUILD_PREFIX, CURRENT, STAGE_PREFIX, STATE_DIR, fsync_dir
 
 __all__ = ["publish"]
 
@@ -33,7 +33,7 @@ def publish(out: Path, state: Path, stage: Path, names: list[str]) -> None:
         if (out / n).is_dir() and not (out / n).is_symlink():
             raise OutputError(f"{out / n}: cannot write: is a directory")
     fsync_dir(stage)
-    version = state / (_BUILD_PREFIX + stage.name[len(STAGE_PREFIX):])
+    version = state / (BUILD_PREFIX + stage.name[len(STAGE_PREFIX):])
     os.rename(stage, version)
     previous = _current(state)
     created = []
@@ -65,7 +65,7 @@ def _adopt(out: Path, state: Path, foreign: list[str], previous: str | None) -> 
     Returns:
         The name of the version directory now current.
     """
-    adopted = state / f"{_BUILD_PREFIX}{os.getpid()}-adopt-{uuid.uuid4().hex[:8]}"
+    adopted = state / f"{BUILD_PREFIX}{os.getpid()}-adopt-{uuid.uuid4().hex[:8]}"
     adopted.mkdir()
     shown = {}
     if previous:
