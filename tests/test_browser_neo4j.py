@@ -42,6 +42,7 @@ def chrome():
 def test_browser_runs_a_library_query(neo4j_db, sample_graph, chrome):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     http = os.environ.get("PAPERGRAPH_TEST_NEO4J_HTTP", "http://127.0.0.1:17474").rstrip("/")
@@ -56,19 +57,25 @@ def test_browser_runs_a_library_query(neo4j_db, sample_graph, chrome):
         return (root or chrome).find_elements(By.CSS_SELECTOR, sel)
 
     wait = WebDriverWait(chrome, 60, poll_frequency=0.25)
+
+    def clickable(sel):
+        """The element once it is displayed and enabled: present is not enough (the connect form
+        renders before it accepts input; ElementNotInteractableException on a fresh start)."""
+        return wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, sel)))
+
     chrome.get(f"{http}/browser/?" + urllib.parse.urlencode({"cmd": "edit", "arg": text}))
     try:
-        wait.until(lambda _: css("[data-testid=connect]") and css("[data-testid=connect]")[0].is_displayed())
-        Select(css("[data-testid=bolt-scheme-select]")[0]).select_by_value("bolt://")
-        address = css("[data-testid=boltaddress]")[0]
+        clickable("[data-testid=connect]")
+        Select(clickable("[data-testid=bolt-scheme-select]")).select_by_value("bolt://")
+        address = clickable("[data-testid=boltaddress]")
         address.send_keys(Keys.CONTROL, "a")
         address.send_keys(Keys.DELETE, bolt)
-        css("[data-testid=username]")[0].send_keys(neo4j_db.user)
-        css("[data-testid=password]")[0].send_keys(neo4j_db.password or "")
-        css("[data-testid=connect]")[0].click()
+        clickable("[data-testid=username]").send_keys(neo4j_db.user)
+        clickable("[data-testid=password]").send_keys(neo4j_db.password or "")
+        clickable("[data-testid=connect]").click()
         wait.until(lambda _: "You are connected as user" in css("[data-testid=stream]")[0].text)
         assert "Top concepts of one type" in css("[data-testid=activeEditor]")[0].text  # the file is in the editor
-        css("[data-testid=editor-Run]")[0].click()
+        clickable("[data-testid=editor-Run]").click()
 
         def frame():
             for f in css("[data-testid=frame]"):
@@ -86,7 +93,7 @@ def test_browser_runs_a_library_query(neo4j_db, sample_graph, chrome):
         one_line = " ".join(query.text.split())
         editor = css("[data-testid=activeEditor] textarea")[0]
         editor.send_keys(one_line)
-        css("[data-testid=editor-Run]")[0].click()
+        clickable("[data-testid=editor-Run]").click()
 
         def table():
             for f in css("[data-testid=frame]"):

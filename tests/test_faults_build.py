@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from papergraph.export.atomic import STAGE_PREFIX
+from papergraph.export.atomic import CURRENT, STAGE_PREFIX, STATE_DIR
 
 #: SIGKILLs injected into builds (RELIABILITY.md quotes this figure).
 KILLS = 4
@@ -54,7 +54,14 @@ def _digest(out: Path) -> dict[str, str]:
 
 
 def _visible(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir() if not p.name.startswith(STAGE_PREFIX))
+    return sorted(p.name for p in out.iterdir() if p.name != STATE_DIR)
+
+
+def _clean(out: Path) -> bool:
+    """The outputs and, beside them, only the current version (no stray staging or old version)."""
+    state = out / STATE_DIR
+    return _visible(out) == list(OUTPUTS) and sorted(p.name for p in state.iterdir()) == sorted(
+        [CURRENT, os.readlink(state / CURRENT)])
 
 
 def _cache_ok(cache: Path) -> int:
@@ -89,7 +96,7 @@ def test_sigkill_build_at_random_points(tmp_path):
         proc = subprocess.Popen(_build_cmd(b, out, cache), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if delay == "stage":
             deadline = time.monotonic() + 120
-            while proc.poll() is None and not any(out.glob(f"{STAGE_PREFIX}*")) and time.monotonic() < deadline:
+            while proc.poll() is None and not any(out.glob(f"{STATE_DIR}/{STAGE_PREFIX}*")) and time.monotonic() < deadline:
                 time.sleep(0.002)
         else:
             time.sleep(delay)
@@ -106,7 +113,7 @@ def test_sigkill_build_at_random_points(tmp_path):
     done = subprocess.run(_build_cmd(b, out, cache), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert _digest(out) == new  # the run after the kills gives exactly the uninterrupted build
-    assert sorted(p.name for p in out.iterdir()) == list(OUTPUTS)  # stale staging directories removed
+    assert _clean(out)  # stale staging directories removed
     assert _cache_ok(cache) >= 200
     print(f"kills at {delays}: outputs {states}")
 
@@ -140,6 +147,6 @@ def test_disk_full(tmp_path):
         before = _digest(out)
         proc = subprocess.run(_build_cmd(inp, out, tmp_path / "cache"), capture_output=True, text=True, timeout=600)
         assert proc.returncode == 4 and _digest(out) == before and _visible(out) == list(OUTPUTS)
-        assert sorted(p.name for p in out.iterdir()) == list(OUTPUTS)
+        assert _clean(out)
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)

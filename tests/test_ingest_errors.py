@@ -104,7 +104,7 @@ def test_directory_without_supported_files(tmp_path):
 
 def test_custom_record_limit(tmp_path):
     path = tmp_path / "small.jsonl"
-    path.write_bytes(GOOD + b'{"title": "T", "abstract": "' + b"y" * 3000 + b'"}\n')
+    path.write_bytes(GOOD + b'{"title": "T", "abstract": "' + b"y " * 1500 + b'"}\n')
     with pytest.raises(InputError) as info:
         read_inputs([path], max_record_bytes=2_500)
     assert str(info.value) == f"{path}:2: line too long (0.0 MB > 0.0 MB limit)"

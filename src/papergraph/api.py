@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import networkx as nx
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .model import PaperExtraction
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class BuildSummary:
             f"duplicates merged: {r.duplicates}",
             f"records skipped:   {len(r.skipped)}",
         ]
+        if r.renamed:
+            lines.insert(2, f"ids renamed:       {len(r.renamed)} (id already used by another paper)")
         reasons = Counter(s.reason for s in r.skipped)
         for reason, n in reasons.most_common(None if verbose else 5):
             lines.append(f"  {n} x {reason}")
@@ -259,7 +261,8 @@ def _build(inputs, *, analytics=True, **kwargs) -> tuple[nx.MultiDiGraph, "Inges
     kwargs.setdefault("corpus_vote", False)  # the graph votes itself, over canonical concepts
     res = {"curation": kwargs.pop("curation", None), "kb": kwargs.pop("kb", True)}
     report, exs = extract(inputs, **kwargs)
-    G = build_graph(report.papers, exs, canon=resolve_extractions(exs, **res))
+    papers = _in_id_order(report.papers, exs)
+    G = build_graph(papers, exs, canon=resolve_extractions(exs, **res))
     if analytics:
         _add_analytics(G)
     return G, report, exs
@@ -316,6 +319,7 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
     else:  # the graph votes itself, over canonical concepts
         report, stream = _extractions(inputs, **kwargs)
     _warn_skipped(report, warn)
+    _require_papers(report, out)
     by_id = {p.id: p for p in report.papers}
     with staged_dir(out) as stage:  # all three complete before any replaces the previous build's
         # Each extraction goes to concepts.jsonl as it arrives and is kept only in the reduced form
@@ -332,12 +336,14 @@ def _build_into(inputs, out: Path, warn, kwargs: dict,
         del by_id, stream
         done = done or (lambda step: None)
         done("read+extract+concepts")
+        papers = _in_id_order(report.papers, exs)
         canon = resolve_extractions(exs, **res)
         with open(partial, encoding="utf-8") as src, atomic_open(stage / "concepts.jsonl") as fh:
             add_concept_ids(src, fh, canon)
         partial.unlink()
         done("canonicalize")
-        G = build_graph(report.papers, _draining(exs), canon=canon)
+        G = build_graph(papers, _draining(exs), canon=canon)
+        del papers
         del canon
         done("build_graph")
         if analytics:
@@ -365,6 +371,7 @@ def extract_to_file(inputs, output: str, *, warn: Callable[[str], None] | None =
     if vote:
         exs = apply_votes(exs, canon)
     _warn_skipped(report, warn)
+    _require_papers(report, output)
     by_id = {p.id: p for p in report.papers}
     pairs = ((by_id[e.paper_id], e) for e in exs)
     if output == "-":
@@ -379,6 +386,16 @@ def extract_to_file(inputs, output: str, *, warn: Callable[[str], None] | None =
     return s
 
 
+def _in_id_order(papers: list, exs: list) -> list:
+    """The papers sorted by id (``exs`` sorted in place likewise), each one's sources sorted: the
+    graph, its communities and layout must not depend on the order of the inputs."""
+    exs.sort(key=lambda e: e.paper_id)
+    papers = sorted(papers, key=lambda p: p.id)
+    for p in papers:
+        p.sources.sort()
+    return papers
+
+
 def _draining(items: list):
     """Yield the items of ``items``, dropping the list's reference to each as it goes."""
     for i, x in enumerate(items):
@@ -387,7 +404,16 @@ def _draining(items: list):
     items.clear()
 
 
+def _require_papers(report: "IngestReport", output) -> None:
+    """Refuse to replace outputs with an empty result: a run that read no paper writes nothing."""
+    if not report.papers:
+        raise InputError(f"no papers read ({len(report.skipped)} skipped, see the warnings); "
+                         f"{'stdout' if str(output) == '-' else output} left unchanged")
+
+
 def _warn_skipped(report: "IngestReport", warn) -> None:
     if warn:
         for s in report.skipped:
             warn(f"skipped {s.source}: {s.reason}")
+        for s in report.renamed:
+            warn(f"{s.source}: {s.reason}")

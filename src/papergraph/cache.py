@@ -105,10 +105,20 @@ class ExtractionCache:
             raise OutputError(f"{self.path}: cannot open the extraction cache: {e}") from None
         try:
             self._setup()
-        except sqlite3.DatabaseError as e:
+        except sqlite3.Error as e:
             self._db.close()
-            raise ConfigError(f"{self.path}: not a usable papergraph cache ({e}); "
-                              f"remove it with `papergraph cache clear`") from None
+            raise self._error(e, "open") from None
+
+    def _error(self, e: sqlite3.Error, doing: str) -> Exception:
+        """The error to report for a SQLite failure: a damaged cache (remove it) or one that cannot
+        be written now (disk full, read-only, locked: the cache is fine, do not remove it)."""
+        code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF  # the primary code of an extended one
+        if code in _DAMAGED or isinstance(e, _SchemaMismatch):
+            return ConfigError(f"{self.path}: not a usable papergraph cache ({e}); "
+                               f"remove it with `papergraph cache clear`")
+        reason = "disk full" if code == _SQLITE_FULL else str(e)
+        return OutputError(f"{self.path}: cannot {doing} the extraction cache: {reason} (the cache itself is "
+                           "intact; free space or make it writable, or use --no-cache or --cache-dir)")
 
     def _setup(self) -> None:
         db = self._db
@@ -116,7 +126,7 @@ class ExtractionCache:
         db.execute("PRAGMA synchronous=NORMAL")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
-            raise sqlite3.DatabaseError(f"cache schema {version}, this papergraph writes {SCHEMA_VERSION}")
+            raise _SchemaMismatch(f"cache schema {version}, this papergraph writes {SCHEMA_VERSION}")
         with self._transaction():
             db.execute(_SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -136,22 +146,22 @@ class ExtractionCache:
 
     def hits(self, fingerprint: str, keys: Iterable[str]) -> set[str]:
         """The subset of content ``keys`` cached for ``fingerprint``."""
-        found: set[str] = set()
-        for chunk in _chunks(sorted(set(keys))):
-            rows = self._db.execute(
-                f"SELECT content FROM extraction WHERE fingerprint = ? AND content IN ({_marks(chunk)})",
-                [fingerprint, *chunk])
-            found.update(r[0] for r in rows)
-        return found
+        return {k for k, _ in self._select("content, NULL", fingerprint, keys)}
 
     def get_many(self, fingerprint: str, keys: Sequence[str]) -> dict[str, str]:
         """The cached JSON of each of ``keys`` that is cached for ``fingerprint``."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(keys))):
-            rows = self._db.execute(
-                f"SELECT content, data FROM extraction WHERE fingerprint = ? AND content IN ({_marks(chunk)})",
-                [fingerprint, *chunk])
-            out.update(rows)
+        return dict(self._select("content, data", fingerprint, keys))
+
+    def _select(self, columns: str, fingerprint: str, keys: Iterable[str]) -> list[tuple]:
+        """Rows of ``columns`` for the cached ``keys``; a damaged file is a one-line error."""
+        out: list[tuple] = []
+        try:
+            for chunk in _chunks(sorted(set(keys))):
+                out += self._db.execute(
+                    f"SELECT {columns} FROM extraction WHERE fingerprint = ? AND content IN ({_marks(chunk)})",
+                    [fingerprint, *chunk]).fetchall()
+        except sqlite3.Error as e:
+            raise self._error(e, "read") from None
         return out
 
     def put_many(self, fingerprint: str, items: Iterable[tuple[str, str]]) -> None:
@@ -163,11 +173,14 @@ class ExtractionCache:
             with self._transaction():
                 self._db.executemany("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?)", rows)
         except sqlite3.Error as e:
-            raise OutputError(f"{self.path}: cannot write the extraction cache: {e}") from None
+            raise self._error(e, "write") from None
 
     def info(self) -> CacheInfo:
         """Counts per fingerprint and the size on disk."""
-        fps = dict(self._db.execute("SELECT fingerprint, COUNT(*) FROM extraction GROUP BY fingerprint"))
+        try:
+            fps = dict(self._db.execute("SELECT fingerprint, COUNT(*) FROM extraction GROUP BY fingerprint"))
+        except sqlite3.Error as e:
+            raise self._error(e, "read") from None
         return CacheInfo(self.path, exists=True, bytes=_size_on_disk(self.path), entries=sum(fps.values()),
                          fingerprints=fps)
 
@@ -183,6 +196,15 @@ class _Transaction:
 
     def __exit__(self, exc_type, *_):
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+class _SchemaMismatch(sqlite3.DatabaseError):
+    """The file is a cache of another papergraph schema version."""
+
+
+_SQLITE_FULL = 13
+#: SQLite result codes meaning the file itself is damaged or not a database (SQLITE_CORRUPT, SQLITE_NOTADB).
+_DAMAGED = (11, 26)
 
 
 def encode(ex: PaperExtraction) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
 import functools
 import logging
+import os
 import sys
 
 import click
@@ -23,13 +26,36 @@ class _Group(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full or closed stdout is an output error here, not at interpreter exit
+            return result
         except PapergraphError as e:
             click.echo(f"Error: {e}", err=True)
             ctx.exit(e.exit_code)
+        except click.UsageError as e:  # one line, like every other error (click's own is four)
+            cmd = e.ctx.command_path if e.ctx else "papergraph"
+            click.echo(f"Error: {' '.join(e.format_message().split())} (see `{cmd} -h`)", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except OSError as e:
+            if e.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EDQUOT, errno.EBADF):
+                raise
+            _drop_stdout()
+            reason = "disk full" if e.errno in (errno.ENOSPC, errno.EDQUOT) else (e.strerror or str(e))
+            click.echo(f"Error: <stdout>: cannot write: {reason}", err=True)
+            ctx.exit(4)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush of unwritten output cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
@@ -50,6 +76,24 @@ def verbosity_options(f):
     return f
 
 
+def _check_vocab(ctx, param, value):
+    """--vocab must be UTF-8 text (TOML or JSON): a binary file is a usage error, in one line."""
+    if value is None:
+        return value
+    from .errors import ConfigError
+
+    try:
+        with open(value, "rb") as fh:
+            data = fh.read(10_000_000)
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=len(data) < 10_000_000)
+    except OSError as e:
+        raise ConfigError(f"{value}: cannot read vocabulary file: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{value}: vocabulary file is not UTF-8 text (byte 0x{data[e.start]:02X} at offset "
+                          f"{e.start}); expected TOML or JSON") from None
+    return value
+
+
 def extraction_options(f):
     """Options shared by commands that run the spaCy pipeline."""
     opts = [
@@ -60,7 +104,7 @@ def extraction_options(f):
                      help="Worker processes for spaCy (nlp.pipe n_process)."),
         click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True,
                      help="Texts per spaCy batch."),
-        click.option("--vocab", type=click.Path(dir_okay=False), default=None,
+        click.option("--vocab", type=click.Path(dir_okay=False), default=None, callback=_check_vocab,
                      help="TOML/JSON file of extra gazetteer entries, aliases and stop names."),
         click.option("--skip-bad", is_flag=True,
                      help="Skip bad records with a warning (counted in the summary) instead of stopping."),
@@ -109,7 +153,8 @@ def _progress(quiet: bool):
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+# readable=False: an unreadable input is bad input (exit 1, or skipped with --skip-bad), not a usage error
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Output directory (created if missing).")
 @extraction_options
@@ -273,8 +318,8 @@ def _read_built(outdir: str):
 
 @cli.command("view")
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="HTML file to write [default: OUTDIR/map.html].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="HTML file to write ('-' for stdout) [default: OUTDIR/map.html].")
 @click.option("--title", default=None, help="Page title [default: papergraph: OUTDIR].")
 def view_cmd(outdir, output, title):
     """Write an offline interactive map of the concept graph in OUTDIR (one HTML file).
@@ -292,7 +337,7 @@ def view_cmd(outdir, output, title):
 
     path = output or str(Path(outdir) / "map.html")
     write_map(_read_built(outdir), path, title=title or f"papergraph: {Path(outdir).name}")
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=path == "-")  # '-' is stdout: the page itself
 
 
 @cli.command("stats")
@@ -422,8 +467,8 @@ def query_cmd(name, params, as_json, list_, uri, user, password, database):
 
 @export.command("gexf")
 @click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="GEXF file to write [default: OUTDIR/graph.gexf].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="GEXF file to write ('-' for stdout) [default: OUTDIR/graph.gexf].")
 @click.option("--year", "undated_year", type=click.IntRange(1, 9999), default=None,
               help="Year for listing dates without one (\"May 20\"), so their papers get a Timeline start.")
 def export_gexf(outdir, output, undated_year):
@@ -439,7 +484,7 @@ def export_gexf(outdir, output, undated_year):
 
     path = output or str(Path(outdir) / "graph.gexf")
     write_gexf(_read_built(outdir), path, undated_year=undated_year)
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=path == "-")  # '-' is stdout: the file itself
 
 
 @export.command("neo4j-import")

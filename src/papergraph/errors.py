@@ -38,6 +38,12 @@ class Neo4jError(PapergraphError):
     exit_code = 3
 
 
+class Neo4jDataError(PapergraphError):
+    """Neo4j refused the data of a load (a value too large to index, a type it cannot store)."""
+
+    exit_code = 5
+
+
 class ConfigError(PapergraphError):
     """A bad option value or vocabulary file."""
 

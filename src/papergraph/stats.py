@@ -118,7 +118,9 @@ def write_plots(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, top: int = 10,
 
     plt = _pyplot()
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    from .export.atomic import make_dir
+
+    make_dir(out)
     s = graph_stats(G, top=top)
     colour = {t: tuple(c / 255 for c in rgb) for t, rgb in TYPE_COLORS.items()}
     paths = []

@@ -42,13 +42,26 @@ def read_graph_json(path: str | os.PathLike) -> nx.MultiDiGraph:
     """Read a graph written by :func:`write_graph_json`.
 
     Raises:
-        InputError: the file is missing or is not a papergraph graph.json.
+        InputError: the file is missing, unreadable, or not a papergraph graph.json (wrong shape
+            or value types, see :mod:`.graphcheck`).
     """
+    from .graphcheck import check_graph_data
+
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        return nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
     except FileNotFoundError:
         raise InputError("no such file (run `papergraph build` first)", str(path)) from None
-    except (ValueError, KeyError, TypeError) as e:
+    except UnicodeDecodeError as e:
+        raise InputError(f"not a papergraph graph.json: not UTF-8 text (byte offset {e.start})", str(path)) from None
+    except RecursionError:
+        raise InputError("not a papergraph graph.json: values nested too deeply", str(path)) from None
+    except ValueError as e:
+        raise InputError(f"not a papergraph graph.json: {e}", str(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
+    check_graph_data(data, str(path))
+    try:
+        return nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
+    except (ValueError, KeyError, TypeError, nx.NetworkXError) as e:
         raise InputError(f"not a papergraph graph.json: {e}", str(path)) from None

@@ -19,7 +19,7 @@ import networkx as nx
 
 from ..errors import OutputError
 from ..neo4j.rows import PAPER_LINK_TYPES, graph_rows
-from .atomic import atomic_open
+from .atomic import atomic_open, make_dir
 
 __all__ = ["ImportFiles", "write_neo4j_import", "ARRAY_DELIMITER"]
 
@@ -71,10 +71,12 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
         if g.label == "Concept":  # what the Bolt loader recounts from the database
             for node, row in zip(g.nodes, g.rows):
                 row["props"]["paper_count"] = _paper_count(G, node)
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_dir(Path(outdir))
     for stale in [*out.glob("nodes-*.csv"), *out.glob("rels-*.csv")]:
-        stale.unlink()
+        try:
+            stale.unlink()
+        except OSError as e:
+            raise OutputError(f"{stale}: cannot remove: {e.strerror or e}") from None
     files = ImportFiles(out)
     for g in node_groups:
         if g.rows:
@@ -88,7 +90,8 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
                    [[r["start"], r["end"], g.type] for r in g.rows], [r["props"] for r in g.rows], skip=set())
         files.relationships.append(path)
     for path in files.nodes + files.relationships:
-        path.chmod(0o644)  # atomic_open's temp files are private; the Neo4j user may differ
+        if not path.is_symlink() and path.is_file():  # never chmod a device an output path links to
+            path.chmod(0o644)  # atomic_open's temp files follow the umask; the Neo4j user may differ
     files.command = out / "import.sh"
     args = [shlex.quote(a) for a in files.admin_args(database, relative=True)]
     command = " ".join(args[:4]) + "".join(f" \\\n  {a}" for a in args[4:])
@@ -99,7 +102,8 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
                  "# NEO4J_ADMIN names the neo4j-admin to run [default: neo4j-admin on PATH].\n"
                  'set -e\ncd "$(dirname "$0")"\n'
                  f"${{NEO4J_ADMIN:-neo4j-admin}} {command}\n")
-    files.command.chmod(0o755)
+    if not files.command.is_symlink() and files.command.is_file():
+        files.command.chmod(0o755)
     return files
 
 

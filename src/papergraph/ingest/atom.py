@@ -80,6 +80,8 @@ class _Handler(ContentHandler):
             raise _NotAtom(qname or local)
         if uri not in (ATOM_NS, None):
             return
+        if self.entry is not None:  # attribute values count towards the record's size, as text does
+            self.entry_size += sum(len(v) for v in attrs.values())
         if self.entry is None:
             if local == "entry":
                 self.entry = {"authors": [], "categories": [], "url": None}

@@ -8,6 +8,7 @@ naming ``title`` is recognised, and any other text is read as a daily-papers lis
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePath
 
 from .source import decode_head
@@ -46,11 +47,14 @@ def detect_format(name: str | None, head: bytes) -> str | None:
     by_extension = EXTENSIONS.get(suffix)
     text = decode_head(head).lstrip("\ufeff \t\r\n")
     first = text[:1]
-    if first == "<":
+    # a listing may start with a title such as "[Re] Reproducing ..." or "<think> ...": content
+    # overrides a text extension (or no extension) only where it really is XML or JSON
+    plain = by_extension in (None, "daily", "csv", "tsv")
+    if first == "<" and (not plain or _XML_START.match(text)):
         return "atom"
-    if first == "[":
+    if first == "[" and (not plain or _JSON_ARRAY_START.match(text)):
         return "json"
-    if first == "{":
+    if first == "{" and (not plain or _JSON_OBJECT_START.match(text)):
         return "jsonl" if by_extension == "jsonl" or _first_line_is_json(text) else "json"
     if by_extension:
         return by_extension
@@ -63,6 +67,11 @@ def detect_format(name: str | None, head: bytes) -> str | None:
     if suffix or "\x00" in text or "\ufffd" in text[:-3]:
         return None
     return "daily"
+
+
+_XML_START = re.compile(r"<(?:\?xml|!--|!DOCTYPE|(?:[\w.-]+:)?feed[\s>/])", re.IGNORECASE)
+_JSON_ARRAY_START = re.compile(r"\[\s*(?:[{\]]|$)")
+_JSON_OBJECT_START = re.compile(r'\{\s*(?:["}]|$)')
 
 
 def unknown_format_message(name: str | None) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +18,8 @@ from .csvfmt import parse_csv
 from .daily import parse_daily
 from .detect import EXTENSIONS, detect_format, unknown_format_message
 from .jsonfmt import parse_json_document, parse_jsonl
-from .records import BadRecord, make_paper
-from .source import HEAD_BYTES, Bad, Raw, decode_head, iter_lines, rewind
+from .records import BadRecord, derived_id, make_paper, normalize_arxiv_id
+from .source import HEAD_BYTES, Bad, Raw, binary_reason, decode_head, iter_lines, rewind
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class IngestReport:
     duplicates: int  # records merged into an earlier paper
     skipped: list[Skipped] = field(default_factory=list)  # bad records skipped (skip_bad=True)
     files: list[str] = field(default_factory=list)  # files read
+    renamed: list[Skipped] = field(default_factory=list)  # papers whose input id was taken: a new id
 
 
 def read_inputs(
@@ -57,9 +60,11 @@ def read_inputs(
         max_record_bytes: the longest line (or JSON/XML record) accepted.
 
     Returns:
-        The papers, first-seen order; a duplicate (same id, or same ``fold_title``) is merged
-        into the first: its sources are appended, blank fields filled, and an input id
-        replaces a title-derived one.
+        The papers, first-seen order; a duplicate (same arXiv id, same title-derived id, or
+        same ``fold_title``) is merged into the first: its sources are appended, blank fields
+        filled, and an input id replaces a title-derived one. A record whose other (non-arXiv)
+        id is already taken by a paper with another title is kept as its own paper with the id
+        ``ID~HASH`` (hash of its title and abstract), listed in ``IngestReport.renamed``.
 
     Raises:
         InputError: the first bad input (``"file:line: reason"``), unless ``skip_bad``.
@@ -69,6 +74,7 @@ def read_inputs(
     papers: list[Paper] = []
     by_id: dict[str, Paper] = {}
     by_title: dict[str, Paper] = {}
+    renamed: list[Skipped] = []
     read = duplicates = 0
     records = iter_records(
         paths, skip_bad=skip_bad, max_record_bytes=max_record_bytes, skipped=skipped, files=files
@@ -76,7 +82,16 @@ def read_inputs(
     for paper in records:
         read += 1
         folded = fold_title(paper.title)
-        first = by_id.get(paper.id) or (by_title.get(folded) if folded else None)
+        first = by_title.get(folded) if folded else None
+        taken = by_id.get(paper.id)
+        if first is None and taken is not None:
+            if _merges_on_id(paper):
+                first = taken
+            else:  # the same id for another paper (two files numbering rows 1, 2, ...): keep both
+                new_id = _distinct_id(paper, by_id)
+                renamed.append(Skipped(paper.sources[0], f"id {paper.id!r} is already the id of another paper "
+                                                         f"({taken.sources[0]}); this one is kept as {new_id!r}"))
+                paper.id = new_id
         if first is None:
             papers.append(paper)
             first = paper
@@ -87,7 +102,7 @@ def read_inputs(
         by_id.setdefault(first.id, first)
         if folded:
             by_title.setdefault(folded, first)
-    return IngestReport(papers, read, duplicates, skipped, files)
+    return IngestReport(papers, read, duplicates, skipped, files, renamed)
 
 
 def iter_records(
@@ -129,30 +144,69 @@ def iter_records(
 
 
 def _expand(arg: str, bad: Callable) -> Iterator[str]:
-    """The files an argument names: itself, the supported files of a directory, or ``"-"``."""
+    """The files an argument names: itself, the supported files of a directory, or ``"-"``.
+
+    Inside a directory only regular files (or symlinks to them) are read: a FIFO, a device or a
+    symlink to one is reported, never opened, and so is a subdirectory that cannot be listed.
+    """
     if arg == "-" or os.path.isfile(arg):
         yield arg
     elif os.path.isdir(arg):
         found = False
-        for root, dirs, names in os.walk(arg):
+
+        def unlistable(err: OSError) -> None:
+            bad(err.filename or arg, None, f"cannot read the directory: {err.strerror or err}")
+
+        for root, dirs, names in os.walk(arg, onerror=unlistable):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
                 if not name.startswith(".") and Path(name).suffix.lower() in EXTENSIONS:
                     found = True
-                    yield os.path.join(root, name)
+                    path = os.path.join(root, name)
+                    if os.path.isfile(path):
+                        yield path
+                    else:
+                        bad(path, None, _not_regular(path))
         if not found:
             bad(arg, None, f"no supported files in directory (looked for {', '.join(sorted(EXTENSIONS))})")
     elif os.path.exists(arg):
-        bad(arg, None, "not a regular file")
+        bad(arg, None, _not_regular(arg))
     else:
         bad(arg, None, "no such file or directory")
+
+
+def _not_regular(path: str) -> str:
+    """The message for a path that is neither a regular file nor a directory."""
+    if not os.path.exists(path):
+        return "broken symlink (its target does not exist)"
+    mode = os.stat(path).st_mode
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+    via = " (through a symlink)" if os.path.islink(path) else ""
+    return f"not a regular file: {kind}{via}; papergraph reads files, directories and '-' (stdin)"
+
+
+def _open(target: str):
+    """Open a regular file for reading without ever blocking on a FIFO swapped in after the check."""
+    fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(0, _not_regular(target))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_one(target: str, bad: Callable, max_record_bytes: int) -> Iterator[Paper]:
     """The Papers of one file (or stdin), reporting its bad records through ``bad``."""
     name = STDIN if target == "-" else target
+    if target == "-" and (sys.stdin is None or getattr(sys.stdin, "buffer", None) is None):
+        bad(name, None, "stdin is closed")
+        return
     try:
-        stream = sys.stdin.buffer if target == "-" else open(target, "rb")
+        stream = sys.stdin.buffer if target == "-" else _open(target)
     except OSError as exc:
         bad(name, None, f"cannot read the file: {exc.strerror or exc}")
         return
@@ -160,6 +214,8 @@ def _read_one(target: str, bad: Callable, max_record_bytes: int) -> Iterator[Pap
         yield from _read_stream(stream, name, None if target == "-" else target, bad, max_record_bytes)
     except OSError as exc:
         bad(name, None, f"cannot read the file: {exc.strerror or exc}")
+    except ValueError as exc:  # reading a closed stdin
+        bad(name, None, f"cannot read: {exc}")
     finally:
         if target != "-":
             stream.close()
@@ -173,18 +229,23 @@ def _read_stream(
     if len(head) < HEAD_BYTES and not decode_head(head).strip("\ufeff \t\r\n"):
         bad(name, None, "empty file (no records)")
         return
+    why = binary_reason(head)
+    if why:
+        bad(name, None, why)
+        return
     fmt = detect_format(filename, head)
     if fmt is None:
         bad(name, None, unknown_format_message(filename))
         return
     found = 0
+    source = os.path.realpath(filename) if filename else name  # the same however the path was typed
     for item in _parse(fmt, rewind(stream, head), limit):
         found += 1
         if isinstance(item, Bad):
             bad(name, item.line, item.reason)
             continue
         try:
-            yield make_paper(item.fields, f"{name}:{item.line}")
+            yield make_paper(item.fields, f"{source}:{item.line}")
         except BadRecord as exc:
             bad(name, item.line, str(exc))
     if not found:
@@ -211,8 +272,23 @@ def _parse(fmt: str, stream: BinaryIO, limit: int) -> Iterator[Raw | Bad]:
     if fmt == "jsonl":
         return parse_jsonl(lines)
     if fmt in ("csv", "tsv"):
-        return parse_csv(lines, delimiter="\t" if fmt == "tsv" else ",")
+        return parse_csv(lines, delimiter="\t" if fmt == "tsv" else ",", max_record_bytes=limit)
     return parse_daily(lines, max_record_bytes=limit)
+
+
+def _merges_on_id(paper: Paper) -> bool:
+    """Whether a paper's id names it across inputs: an arXiv id or a title-derived id."""
+    return normalize_arxiv_id(paper.id) == paper.id or paper.id == derived_id(paper.title, paper.abstract)
+
+
+def _distinct_id(paper: Paper, taken: dict) -> str:
+    """``ID~HASH`` for a paper whose input id another paper has (``HASH`` from title and abstract)."""
+    h = hashlib.sha1(f"{paper.title}\x00{paper.abstract}".encode("utf-8", "surrogatepass")).hexdigest()
+    new, n = f"{paper.id}~{h[:8]}", 1
+    while new in taken:
+        n += 1
+        new = f"{paper.id}~{h[:8]}-{n}"
+    return new
 
 
 def _merge(first: Paper, dup: Paper) -> None:

@@ -23,8 +23,15 @@ _ARXIV_PREFIX = re.compile(
 _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$")
 _ARXIV_OLD = re.compile(r"^([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$")
 _SPACE = re.compile(r"\s+")
+# Line and paragraph separators other than \n (U+2028, U+2029, NEL, VT, FF): spaCy reads them as
+# letters, so "Sparse\u2029LoRA" became one concept name. One character each: offsets stay.
+_SEPARATORS = str.maketrans({c: " " for c in "\u2028\u2029\x85\x0b\x0c"})
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b)\s*")
 _BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
+#: Longest id, date and word (in a title or abstract) accepted: what Neo4j indexes (ids, dates,
+#: concept names made of words) must stay far below its 8 KB index key limit.
+MAX_ID, MAX_DATE, MAX_WORD = 512, 64, 1000
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
 
 
 class BadRecord(ValueError):
@@ -65,7 +72,7 @@ def make_paper(fields: dict, source: str) -> Paper:
         raise BadRecord("record has no title")
     abstract = ""
     for name in ABSTRACT_FIELDS:
-        abstract = (_text(fields, name) or "").strip()
+        abstract = (_text(fields, name) or "").translate(_SEPARATORS).strip()
         if abstract:
             break
     if not abstract:
@@ -76,8 +83,18 @@ def make_paper(fields: dict, source: str) -> Paper:
         if date:
             break
     url = collapse(_text(fields, "url") or "") or None
+    if date and len(date) > MAX_DATE:
+        raise BadRecord(f"field 'date' is {len(date):,} characters long (at most {MAX_DATE})")
+    for name, text in (("title", title), ("abstract", abstract)):
+        word = _LONG_WORD.search(text)
+        if word:
+            raise BadRecord(f"field '{name}' has a {len(word.group()):,}-character word at column {word.start() + 1} "
+                            f"(at most {MAX_WORD:,}; binary data or an encoded blob?)")
+    paper_id = _paper_id(fields.get("id"), title, abstract)
+    if len(paper_id) > MAX_ID:
+        raise BadRecord(f"field 'id' is {len(paper_id):,} characters long (at most {MAX_ID})")
     return Paper(
-        id=_paper_id(fields.get("id"), title, abstract),
+        id=paper_id,
         title=title,
         abstract=abstract,
         date=date,
@@ -109,17 +126,17 @@ def _check_chars(value: str, name: str) -> None:
 def _paper_id(value: object, title: str, abstract: str) -> str:
     """The record's own id (arXiv ids without version) or the title-derived id."""
     if value is None or value == "":
-        return _derived_id(title, abstract)
+        return derived_id(title, abstract)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise BadRecord(f"field 'id' must be a string or an integer, not {_kind(value)}")
     text = str(value).strip()
     if not text:
-        return _derived_id(title, abstract)
+        return derived_id(title, abstract)
     _check_chars(text, "id")
     return normalize_arxiv_id(text) or text
 
 
-def _derived_id(title: str, abstract: str) -> str:
+def derived_id(title: str, abstract: str) -> str:
     """``title_id(title)``; for a title with no letters or digits ("???", an emoji), which would
     fold to the same id as every other such title, a hash of the title and abstract instead."""
     if fold_title(title):

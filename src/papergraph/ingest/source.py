@@ -60,6 +60,25 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
+def binary_reason(head: bytes) -> str | None:
+    """Why the first bytes of an input are not text at all (UTF-16 without BOM, binary), or ``None``.
+
+    Only a file that is mostly unreadable is refused as a whole; a text file with a stray NUL or
+    bad byte is read line by line, and the spoiled lines are reported one by one.
+    """
+    if sniff_encoding(head)[0] != "utf-8" or len(head) < 8:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if max(even, odd) >= 0.4 * (len(head) // 2) and min(even, odd) <= 0.05 * (len(head) // 2):
+        order = "LE" if odd > even else "BE"
+        return f"NUL bytes in every other position: UTF-16{order} text without a byte-order mark? save it as UTF-8"
+    text = head.decode("utf-8", errors="replace")
+    junk = sum(1 for c in text if c == "\ufffd" or (c < " " and c not in "\t\n\r\f"))
+    if junk >= 0.3 * len(text):
+        return f"binary data, not text ({junk} of the first {len(text)} characters are control or invalid bytes)"
+    return None
+
+
 def decode_head(head: bytes) -> str:
     """Best-effort text of the first bytes, for format detection only."""
     encoding, skip = sniff_encoding(head)
@@ -116,7 +135,9 @@ def text_error(text: str) -> str | None:
         column = len(text[: bad.start()].encode("utf-8", "surrogateescape")) + 1
         return f"invalid UTF-8 byte 0x{byte:02X} at column {column} (save the file as UTF-8)"
     if "\x00" in text:
-        return f"NUL byte at column {text.index(chr(0)) + 1} (binary data in a text file?)"
+        hint = "UTF-16 text without a byte-order mark?" if text.count("\x00") * 3 >= len(text) else \
+            "binary data in a text file?"
+        return f"NUL byte at column {text.index(chr(0)) + 1} ({hint})"
     return None
 
 

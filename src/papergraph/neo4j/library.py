@@ -129,7 +129,10 @@ def _convert(key: str, value: str, default: Any) -> Any:
                 raise ValueError
             return value.lower() == "true"
         if isinstance(default, int):
-            return int(value)
+            number = int(value)
+            if not -(2**63) <= number < 2**63:  # Neo4j integers are 64-bit
+                raise ConfigError(f"--param {key}={value!r}: out of range (a 64-bit integer)")
+            return number
         if isinstance(default, float):
             return float(value)
     except ValueError:

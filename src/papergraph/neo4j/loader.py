@@ -19,12 +19,13 @@ from typing import Callable, Iterator
 
 import networkx as nx
 
-from ..errors import Neo4jError
+from ..errors import ConfigError, Neo4jDataError, Neo4jError
 from ..model import NODE_LABELS
 from . import queries
 from .batches import Batches, run_batches, single
 from .library import Query, read_schema, to_plain
-from .rows import PAPER_LINK_TYPES, NodeRows, RelRows, graph_rows
+from .messages import check_uri, first_line as _first_line, is_data_error as _is_data_error, redact_uri, redacted as _redacted
+from .rows import PAPER_LINK_TYPES, NodeRows, RelRows, check_index_sizes, graph_rows
 
 __all__ = ["Neo4jSettings", "LoadStats", "connect", "load_graph", "apply_schema", "wipe", "db_counts", "run_query"]
 
@@ -41,7 +42,7 @@ class Neo4jSettings:
     database: str = "neo4j"
 
     def __repr__(self) -> str:
-        return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
+        return f"Neo4jSettings(uri={redact_uri(self.uri)!r}, user={self.user!r}, database={self.database!r})"
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,15 @@ def connect(settings: Neo4jSettings) -> Iterator["neo4j.Driver"]:  # noqa: F821
     import neo4j
     from neo4j import exceptions as nex
 
-    where = f"Neo4j at {settings.uri}"
+    check_uri(settings.uri)
+    uri = redact_uri(settings.uri)
+    where = f"Neo4j at {uri}"
     auth = (settings.user, settings.password) if settings.password is not None else None
     try:
         driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth, connection_timeout=10,
                                             max_transaction_retry_time=30)
     except (ValueError, nex.ConfigurationError) as e:
-        raise Neo4jError(f"bad Neo4j URI {settings.uri!r}: {e}") from None
+        raise ConfigError(f"bad Neo4j URI {uri!r}: {_redacted(e, settings)}") from None
     try:
         with driver:
             driver.verify_connectivity()
@@ -86,15 +89,15 @@ def connect(settings: Neo4jSettings) -> Iterator["neo4j.Driver"]:  # noqa: F821
         raise Neo4jError(f"{where} rejected user {settings.user!r}: wrong or missing password "
                          "(--password / NEO4J_PASSWORD)") from None
     except (nex.ServiceUnavailable, nex.SessionExpired, OSError) as e:
-        raise Neo4jError(f"cannot reach {where}: {_first_line(e)} (is it running? `papergraph neo4j status`)") from None
+        raise Neo4jError(f"cannot reach {where}: {_redacted(e, settings)} "
+                         "(is it running? `papergraph neo4j status`)") from None
     except nex.Neo4jError as e:
-        raise Neo4jError(f"{where} (database {settings.database!r}): {e.code}: {_first_line(e.message or e)}") from None
+        message = f"{where} (database {settings.database!r}): {e.code}: {_redacted(e.message or e, settings)}"
+        if _is_data_error(e):
+            raise Neo4jDataError(f"Neo4j refused the data: {message}") from None
+        raise Neo4jError(message) from None
     except nex.DriverError as e:
-        raise Neo4jError(f"{where}: {type(e).__name__}: {_first_line(e)}") from None
-
-
-def _first_line(e: object) -> str:
-    return (str(e).strip().splitlines() or [""])[0][:300]
+        raise Neo4jError(f"{where}: {type(e).__name__}: {_redacted(e, settings)}") from None
 
 
 def apply_schema(driver, database: str, *, fulltext: bool = True) -> int:
@@ -170,6 +173,7 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
     if batch_size < 1 or workers < 1:
         raise ValueError("batch_size and workers must be >= 1")
     nodes, rels = graph_rows(G)
+    check_index_sizes(nodes)
     n_nodes, n_rels = sum(len(g.rows) for g in nodes), sum(len(g.rows) for g in rels)
     concept_ids = [r["id"] for g in nodes if g.label == "Concept" for r in g.rows]
     with connect(settings) as driver:
@@ -197,6 +201,10 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
         seconds = time.perf_counter() - t0
         db_nodes, db_rels = db_counts(driver, settings.database)
     return LoadStats(n_nodes, n_rels, seconds, db_nodes, db_rels)
+
+
+def _params_text(params: dict) -> str:
+    return ", ".join(f"{k}={v!r}"[:80] for k, v in params.items())
 
 
 def _holds_none(driver, database: str) -> bool:
@@ -276,7 +284,15 @@ def _describe(rg: RelRows) -> str:
 
 def run_query(settings: Neo4jSettings, query: Query, params: dict) -> tuple[list[str], list[dict]]:
     """Run a library query (read-only routing); return its column names and plain-value rows."""
+    from neo4j.exceptions import ClientError
+
     with connect(settings) as driver:
-        records, _, keys = driver.execute_query(query.text, parameters_=params, database_=settings.database,
-                                                routing_="r")
+        try:
+            records, _, keys = driver.execute_query(query.text, parameters_=params, database_=settings.database,
+                                                    routing_="r")
+        except ClientError as e:
+            if not _is_data_error(e):
+                raise
+            raise ConfigError(f"query {query.name!r} rejected its parameters {_params_text(params)}: "
+                              f"{_first_line(e.message or e)}") from None
     return list(keys), [{k: to_plain(rec[k]) for k in keys} for rec in records]

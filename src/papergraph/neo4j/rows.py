@@ -159,3 +159,29 @@ def grouped_counts(nodes: list[NodeRows], rels: list[RelRows]) -> tuple[dict, di
     for g in rels:
         by_type[g.type] += len(g.rows)
     return {g.label: len(g.rows) for g in nodes}, dict(by_type)
+
+
+#: Properties that schema.cypher indexes (range indexes, uniqueness constraints), per label.
+INDEXED = {"Paper": ("id", "date"), "Concept": ("id", "name", "type"), "Result": ("id",)}
+#: The largest value (UTF-8 bytes) accepted for an indexed property; Neo4j 5's range indexes
+#: refuse keys over about 8 KB ("Property value is too large to index").
+INDEX_VALUE_LIMIT = 8000
+
+
+def check_index_sizes(nodes: list[NodeRows]) -> None:
+    """Refuse, before any write, a value Neo4j could not index (every load of it would fail).
+
+    Raises:
+        Neo4jDataError: the first node whose indexed property is over :data:`INDEX_VALUE_LIMIT`.
+    """
+    from ..errors import Neo4jDataError
+
+    for g in nodes:
+        for row in g.rows:
+            for name in INDEXED.get(g.label, ()):
+                value = row["id"] if name == "id" else row["props"].get(name)
+                size = len(value.encode("utf-8", "surrogatepass")) if isinstance(value, str) else 0
+                if size > INDEX_VALUE_LIMIT:
+                    raise Neo4jDataError(f"{g.label} {str(row['id'])[:60]!r}…: property {name!r} is {size:,} bytes; "
+                                         f"Neo4j cannot index values over {INDEX_VALUE_LIMIT:,} bytes "
+                                         "(rebuild from inputs without such long ids, dates or words)")
