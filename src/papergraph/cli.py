@@ -212,7 +212,7 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
               show_default=True, help="Output JSON Lines file ('-' for stdout).")
 @extraction_options

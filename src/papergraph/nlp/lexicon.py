@@ -180,6 +180,8 @@ def load_vocabulary(path: str | os.PathLike) -> Vocabulary:
         raw = p.read_text(encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"{p}: cannot read vocabulary file: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: not a UTF-8 text file (byte {e.start}); a vocabulary is TOML or JSON") from None
     try:
         data = json.loads(raw) if p.suffix.lower() == ".json" else tomllib.loads(raw)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
