@@ -44,7 +44,7 @@ sys.path.insert(0, str(HERE))
 import corpus as bench_corpus  # noqa: E402
 
 TARGETS = {
-    "extract_vs_spacy": (">=", 0.85),
+    "extract_vs_spacy": (">=", 0.80),  # issue 14: extraction (with the learned scorer) >= 0.80x bare spaCy
     "jobs2_vs_jobs1": (">=", 1.7),
     "rss_100k_mb": ("<=", 2048),
     "rebuild_vs_full": ("<=", 0.10),

@@ -236,20 +236,14 @@ def test_unreadable_file_on_the_command_line_is_bad_input_not_usage(shared_tmp):
     out = shared_tmp / "out"
     out.mkdir()
     out.chmod(0o777)
-    cli = ("import sys; from papergraph.cli import cli; "
-           f"cli(['build', *sys.argv[1:], '-o', '{out}/o', '--cache-dir', '{out}/c'])")
-    strict = _as_nobody(cli, str(f))
-    assert strict.returncode == 1, strict.stderr
-    assert strict.stderr.strip() == f"Error: {f}: cannot read the file: Permission denied"
-    skip = _as_nobody(cli, str(ok), str(f), "--skip-bad", "-q")
-    assert skip.returncode == 0, skip.stderr
-    extract = ("import sys; from papergraph.cli import cli; "
-               f"cli(['extract', *sys.argv[1:], '-o', '{out}/e.jsonl'])")
-    strict = _as_nobody(extract, str(f))
-    assert strict.returncode == 1, strict.stderr
-    assert strict.stderr.strip() == f"Error: {f}: cannot read the file: Permission denied"
-    skip = _as_nobody(extract, str(ok), str(f), "--skip-bad", "-q")
-    assert skip.returncode == 0, skip.stderr
+    for args in (f"'build', *sys.argv[1:], '-o', '{out}/o', '--cache-dir', '{out}/c'",
+                 f"'extract', *sys.argv[1:], '-o', '{out}/e.jsonl'"):
+        cli = f"import sys; from papergraph.cli import cli; cli([{args}])"
+        strict = _as_nobody(cli, str(f))
+        assert strict.returncode == 1, strict.stderr
+        assert strict.stderr.strip() == f"Error: {f}: cannot read the file: Permission denied"
+        skip = _as_nobody(cli, str(ok), str(f), "--skip-bad", "-q")
+        assert skip.returncode == 0, skip.stderr
 
 
 def test_utf16_without_bom_and_binary_txt_are_refused_as_files(tmp_path):

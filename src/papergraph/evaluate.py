@@ -226,7 +226,6 @@ def cross_validate(gold_paths: Sequence[str | os.PathLike], folds_path: str | os
         The :func:`score` result over all held-out predictions, and the per-fold summary text.
     """
     from .nlp import load_pipeline
-    from .nlp.canonical import apply_votes, canonicalize
     from .nlp.train import collect, cross_validate as cv, fold_report, load_config, rules_only
 
     gold: dict[str, dict] = {}
@@ -247,8 +246,7 @@ def cross_validate(gold_paths: Sequence[str | os.PathLike], folds_path: str | os
     data = collect(gold.values(), nlp, vocab_path=None if vocab is None else os.fspath(vocab), rules=mode != "model",
                    chunks=cfg.chunks)
     preds = rules_only(data) if mode == "rules" else cv(data, fold_of, cfg)[0]
-    if corpus_vote:
-        preds = _voted(preds, apply_votes, canonicalize)
+    preds = _voted(preds, corpus_vote)
     if pred_out is not None:
         with open(pred_out, "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in preds)
@@ -256,15 +254,22 @@ def cross_validate(gold_paths: Sequence[str | os.PathLike], folds_path: str | os
     return score(gold, by_id, show_errors), fold_report(gold, preds, fold_of)
 
 
-def _voted(preds: list[dict], apply_votes, canonicalize) -> list[dict]:
-    """Prediction records with their concept types voted over all of them."""
+def _voted(preds: list[dict], vote: bool) -> list[dict]:
+    """Prediction records with ``concept_id`` from the resolution stage over all of them (as
+    ``extract`` writes it) and, with ``vote``, their types voted over all of them."""
+    from .api import resolve_extractions
+    from .export.concepts import with_concept_ids
     from .model import ExtractedConcept, PaperExtraction
+    from .nlp.canonical import apply_votes
+
     exs = [PaperExtraction(p["id"], [ExtractedConcept(name=c["name"], type=c["type"], role=c["role"],
                                                       aliases=list(c["aliases"]), confidence=c["confidence"],
                                                       rules=list(c["rules"]), type_scores=dict(c.get("type_scores", {})))
                                      for c in p["concepts"]]) for p in preds]
-    voted = apply_votes(exs, canonicalize(exs))
+    canon = resolve_extractions(exs)
+    voted = apply_votes(exs, canon) if vote else exs
     out = []
     for p, ex in zip(preds, voted):
-        out.append({**p, "concepts": [{**c, "type": v.type} for c, v in zip(p["concepts"], ex.concepts)]})
+        rec = {**p, "concepts": [{**c, "type": v.type} for c, v in zip(p["concepts"], ex.concepts)]}
+        out.append(with_concept_ids(rec, canon))
     return out
