@@ -78,6 +78,7 @@ _BENCHMARK_SHAPE = re.compile(
     r"(?:\w(?:Bench|bench|BENCH|Eval|EVAL|QA|Arena|Gym)|[A-Z]\w* (?:Challenge|Competition|Leaderboard|Arena|"
     r"Benchmark|Dataset|Corpus))(?:[-\s]?(?:v?\d+(?:\.\d+)*|Lite|Hard|Pro|Verified|Plus|\+))?$")
 _FAMILY_BREAK = re.compile(r"[-\s]")
+_DATA_SIZE = re.compile(r"[-\s]\d+(?:\.\d+)?[KkM]$")
 _METRIC_SHAPE = re.compile(r"^[A-Za-z]+@(?:\d+|[kKnN])$")
 _MEANS = re.compile(r"\b(?:via|by|through)\s+(?:an?\s+|the\s+)?$", re.I)
 
@@ -361,6 +362,9 @@ def _concept(members, texts, sentences, lex: Lexicon, fuller: dict[str, str] | N
     if _BENCHMARK_SHAPE.search(name) and (is_name_token(name.split()[0]) or len(name.split()) > 1):
         types["Benchmark"] += 1.5
         rules.append("shape:benchmark")
+    elif is_name and _DATA_SIZE.search(name) and "family" not in rules:
+        types["Benchmark"] += 1.5  # a count of examples: "MCoT-Instruct-287K", "Git-10M" (models count parameters in B)
+        rules.append("shape:data-size")
     if not types:
         if is_name and roles.get("proposed"):
             types["Method"] += 0.5
