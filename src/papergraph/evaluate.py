@@ -259,13 +259,10 @@ def _voted(preds: list[dict], vote: bool) -> list[dict]:
     ``extract`` writes it) and, with ``vote``, their types voted over all of them."""
     from .api import resolve_extractions
     from .export.concepts import with_concept_ids
-    from .model import ExtractedConcept, PaperExtraction
+    from .model import PaperExtraction
     from .nlp.canonical import apply_votes
 
-    exs = [PaperExtraction(p["id"], [ExtractedConcept(name=c["name"], type=c["type"], role=c["role"],
-                                                      aliases=list(c["aliases"]), confidence=c["confidence"],
-                                                      rules=list(c["rules"]), type_scores=dict(c.get("type_scores", {})))
-                                     for c in p["concepts"]]) for p in preds]
+    exs = [PaperExtraction.from_dict({"paper_id": p["id"], "concepts": p["concepts"]}) for p in preds]
     canon = resolve_extractions(exs)
     voted = apply_votes(exs, canon) if vote else exs
     out = []
