@@ -53,6 +53,17 @@ def _digest(out: Path) -> dict[str, str]:
     return {n: hashlib.sha256((out / n).read_bytes()).hexdigest() for n in OUTPUTS if (out / n).exists()}
 
 
+def _graph_diff(a: Path, b: Path, most: int = 5) -> str:
+    """The first node and edge records of two builds' graph.json that differ (a failure's evidence)."""
+    ga, gb = (json.loads((d / "graph.json").read_text(encoding="utf-8")) for d in (a, b))
+    out = [f"graph: {ga['graph']} != {gb['graph']}"] if ga["graph"] != gb["graph"] else []
+    for part in ("nodes", "edges"):
+        ka = {json.dumps(x, sort_keys=True) for x in ga[part]}
+        kb = {json.dumps(x, sort_keys=True) for x in gb[part]}
+        out += [f"{part} only in the rebuild: {sorted(ka - kb)[:most]}", f"{part} only in the reference: {sorted(kb - ka)[:most]}"]
+    return "; ".join(out)
+
+
 def _visible(out: Path) -> list[str]:
     return sorted(p.name for p in out.iterdir() if p.name != STATE_DIR)
 
@@ -112,7 +123,8 @@ def test_sigkill_build_at_random_points(tmp_path):
             subprocess.run(_build_cmd(a, out, cache), check=True, timeout=300)
     done = subprocess.run(_build_cmd(b, out, cache), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert _digest(out) == new  # the run after the kills gives exactly the uninterrupted build
+    # the run after the kills gives exactly the uninterrupted build (else: say what differs)
+    assert _digest(out) == new, f"kills at {delays}, outputs {states}: {_graph_diff(out, ref)}"
     assert _clean(out)  # stale staging directories removed
     assert _cache_ok(cache) >= 200
     print(f"kills at {delays}: outputs {states}")
