@@ -276,8 +276,8 @@ def eval_(gold, folds, ablation, train_config, write_predictions, show_errors, a
 
     Example:
 
+    \b
         papergraph eval --gold ../shared/gold/dev.jsonl --show-errors 20
-
         papergraph eval --gold ../shared/gold/dev.jsonl --gold ../shared/gold/train.jsonl \\
             --folds ../shared/gold/folds.json
     """
