@@ -282,3 +282,38 @@ def test_fast_unique_and_top_k_equal_numpy(seed):
     score = rng.integers(0, 6, size=len(values)) / 5.0  # many ties
     for k in (1, 3, 5, len(values), len(values) + 2):
         assert analysis._top(score, values, k).tolist() == np.lexsort((values, -score))[:k].tolist()
+
+
+_SIMILAR_SCRIPT = r'''
+import json, sys
+import networkx as nx
+from papergraph import analysis
+named = json.loads(sys.stdin.read())
+G = nx.MultiDiGraph()
+for c in sorted({c for cs in named.values() for c in cs}):
+    G.add_node("concept:" + c, label="Concept", id=c, name=c, type="Method", aliases=[])
+for p, cs in named.items():
+    G.add_node("paper:" + p, label="Paper", id=p, title=p, abstract="", date=None)
+    for c in cs:
+        G.add_edge("paper:" + p, "concept:" + c, key="USES", type="USES")
+analysis.add_similar_papers(G, top_k=2)
+print(json.dumps(sorted((u, v, d["score"]) for u, v, k, d in G.edges(keys=True, data=True) if k == "SIMILAR_TO")))
+'''
+
+
+def test_similar_papers_do_not_depend_on_the_hash_seed():
+    """Tied similarities are broken by paper id in every process: a norm summed in a set's order
+    (which follows PYTHONHASHSEED) once flipped which of two tied papers was kept."""
+    import random
+    import subprocess
+    import sys
+
+    rnd = random.Random(7)
+    # 12 families of 4 concepts; the members of a family are named by equally many papers -> many ties
+    named = {f"p{i:03d}": [f"f{f}m{(i + f) % 4}" for f in rnd.sample(range(12), 5)] for i in range(120)}
+    outputs = set()
+    for seed in range(8):
+        proc = subprocess.run([sys.executable, "-c", _SIMILAR_SCRIPT], input=json.dumps(named), capture_output=True,
+                              text=True, env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}, check=True)
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1 and json.loads(outputs.pop())

@@ -149,7 +149,9 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
         return 0
     df = Counter(c for cs in pcs.values() for c in cs)
     idf = {c: math.log(n / d) for c, d in df.items()}
-    norm = {p: math.sqrt(sum(idf[c] ** 2 for c in cs)) for p, cs in pcs.items()}
+    # fsum: a set's order varies with PYTHONHASHSEED, and a norm summed in that order varies in its
+    # last bit, enough to flip two tied papers' ranks from one run to the next.
+    norm = {p: math.sqrt(math.fsum(idf[c] ** 2 for c in cs)) for p, cs in pcs.items()}
     cap = min(SIMILAR_MAX_DF * n, SIMILAR_MAX_PAPERS)
     usable = {c for c, d in df.items() if idf[c] > 0 and not (d > 50 and d > cap)}
     papers = sorted(pcs)
@@ -177,7 +179,8 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
         others, dot, shared = others[mine], dot[mine], shared[mine]
         if not len(others):
             continue
-        score = dot / (norm[a] * norms[others])
+        # rounded so that equal similarities summed in different orders tie, and the id decides
+        score = np.round(dot / (norm[a] * norms[others]), 12)
         for j in _top(score, others, top_k):
             b = papers[others[j]]
             keep[min(a, b), max(a, b)] = (float(score[j]), int(shared[j]))
