@@ -222,6 +222,8 @@ def link_sentence(sent: Sentence, results: list[dict]) -> list[dict]:
             or _measure_after(text, r) or ("speedup" if re.search(r"\b(?:faster|speedups?)\b", r["text"]) else None)
         r["benchmark"] = None if respectively else _in_parentheses(bench, r, text, sent.start) \
             or _benchmark_near(bench, r, text)
+        # a cell of a table in text ("Name (62.5)") belongs to that name only
+        r["cell"] = bool(re.search(r"[\w+)-]\s*(?:\(|:)\s*$", text[sent.start:r["start"]]))
         out.append(r)
     for prev, r in zip(out, out[1:]):  # lists share what the first member states
         gap = text[prev["end"]:r["start"]]
@@ -243,11 +245,12 @@ def link_sentence(sent: Sentence, results: list[dict]) -> list[dict]:
         re.match(r"\s*(?:&|and|,)\s*\d", text[e:]) for _, e, _ in bench) else None
     proposed = _paper_single(sent.paper_concepts, ("Model", "Method"), ("proposed",))
     for r in out:
-        if r["benchmark"] is None and (not respectively or len(distinct) == 1):
+        cell = r.pop("cell")
+        if r["benchmark"] is None and not cell and (not respectively or len(distinct) == 1):
             r["benchmark"] = scope or single
-        if r["benchmark"] is None and not bench and not _SIZE.search(r["text"]):
+        if r["benchmark"] is None and not cell and not bench and not _SIZE.search(r["text"]):
             r["benchmark"] = _paper_single(sent.paper_concepts, ("Benchmark",))
-        if r["metric"] is None and r["unit"] in ("%", "points") and not _DOWN_WORDS.search(r["text"]):
+        if r["metric"] is None and r["unit"] in ("%", "points", "") and not _DOWN_WORDS.search(r["text"]):
             r["metric"] = _paper_single(sent.paper_concepts, ("Metric",))
         r["subject"] = _subject(sent, r, models, respectively, proposed)
     return out
