@@ -152,6 +152,185 @@ def ref_leaderboard(c: Corpus, p):
     return sorted(rows, key=key)[: p["limit"]], key
 
 
+def ref_methods_for_task(c: Corpus, p):
+    rows = []
+    for t in c.matching(p["task"], "Task"):
+        for m in c.concepts:
+            if c.node[m]["type"] != "Method":
+                continue
+            applied = any(v == t for v, _, _ in c.out(m, {"APPLIED_TO"}))
+            users = {q for q, _, k in c.G.in_edges(m, keys=True) if k in ("PROPOSES", "USES")}
+            papers = len(users & c.linked[t])
+            if applied or papers:
+                rows.append((-papers, c.name(m), nid(m), dict(method=c.name(m), papers=papers, applied_to=applied)))
+    return [r for *_, r in sorted(rows, key=lambda t: t[:3])][: p["limit"]], None
+
+
+def ref_neighbourhood(c: Corpus, p):
+    rows = []
+    for x in c.matching(p["concept"]):
+        for u, v, k, _ in c.edges:
+            if x in (u, v):
+                rows.append(dict(type=k, start=nid(u), end=nid(v), other=nid(v if u == x else u)))
+    key = lambda r: (r["type"], r["other"])  # noqa: E731
+    return sorted(rows, key=key)[: p["limit"]], key
+
+
+def ref_paper_concepts(c: Corpus, p):
+    rows = [dict(role=k, type=c.node[v]["type"], concept=c.name(v), evidence=prop(d, "evidence"))
+            for v, k, d in c.out(f"paper:{p['paper']}", set(LINKS))] if f"paper:{p['paper']}" in c.node else []
+    key = lambda r: (r["role"], r["type"], r["concept"])  # noqa: E731
+    return sorted(rows, key=key), key
+
+
+def ref_papers_on_benchmark(c: Corpus, p):
+    rows = [dict(benchmark=c.name(b), paper=nid(q), title=c.node[q]["title"], date=c.node[q].get("date"), how=k)
+            for b in c.matching(p["benchmark"], "Benchmark")
+            for q, _, k in c.G.in_edges(b, keys=True) if k in LINKS]
+    key = lambda r: r["paper"]  # noqa: E731
+    return sorted(rows, key=key), key
+
+
+def ref_concept_links(c: Corpus, p):
+    rows = [dict(concept=c.name(x), type=c.node[x]["type"], papers=c.count(x), kb_id=prop(c.node[x], "kb_id"),
+                 kb_source=prop(c.node[x], "kb_source"), url=prop(c.node[x], "url"))
+            for x in c.concepts
+            if p["linked"] == "any" or (p["linked"] == "yes") == (prop(c.node[x], "kb_id") is not None)]
+    key = lambda r: (-r["papers"], r["concept"])  # noqa: E731
+    return sorted(rows, key=key)[: p["limit"]], key
+
+
+def ref_proposed_models(c: Corpus, p):
+    rows = []
+    for q in c.papers:
+        benches = sorted({c.name(b) for b, _, _ in c.out(q, {"EVALUATES_ON"})})
+        for m, _, _ in c.out(q, {"PROPOSES"}):
+            if c.node[m]["type"] == "Model":
+                rows.append(dict(paper=nid(q), title=c.node[q]["title"], model=c.name(m), benchmarks=benches))
+    key = lambda r: (r["paper"], r["model"])  # noqa: E731
+    return sorted(rows, key=key)[: p["limit"]], key
+
+
+def ref_quality_checks(c: Corpus, p):
+    def row(check, ids):
+        return dict(check=check, count=len(ids), examples=sorted(ids)[: p["examples"]])
+    from_paper = {v for u, v, _, _ in c.edges if c.label[u] == "Paper"}
+    return [
+        row("concept named by no paper", [nid(x) for x in c.concepts if x not in from_paper]),
+        row("paper with no concept", [nid(q) for q in c.papers if not c.paper_concepts[q]
+                                      and not any(c.label[v] == "Concept" for _, v in c.G.out_edges(q))]),
+        row("result reported by no paper", [nid(r) for r in c.results if r not in from_paper]),
+        row("result linked to no concept", [nid(r) for r in c.results if not c.out(r, {"ON", "OF", "MEASURED_BY"})]),
+        row("concept paper_count out of date", []),  # the loader recounts it
+        row("node outside the papergraph schema", []),
+    ], "unordered"
+
+
+def ref_similar_papers(c: Corpus, p):
+    me = f"paper:{p['paper']}"
+    rows = []
+    for q in c.papers:
+        shared = sorted({c.name(x) for x in c.paper_concepts[me] & c.paper_concepts[q]}) if me in c.node else []
+        if q == me or not shared:
+            continue
+        n = len(c.paper_concepts[me] & c.paper_concepts[q])
+        scores = [d["score"] for u, v, k, d in c.edges if k == "SIMILAR_TO" and {u, v} == {me, q}]
+        rows.append(dict(paper=nid(q), title=c.node[q]["title"], shared_concepts=n,
+                         similarity=max(scores, default=None), some_shared=shared[:5]))
+    return sorted(rows, key=lambda r: (-r["shared_concepts"], r["paper"]))[: p["limit"]], None
+
+
+def ref_top_concepts(c: Corpus, p):
+    rows = sorted(((-c.count(x), c.name(x), nid(x), x) for x in c.concepts if c.node[x]["type"] == p["type"]))
+    return [dict(concept=name, papers=-n, aliases=prop(c.node[x], "aliases")) for n, name, _, x in rows][: p["limit"]], None
+
+
+REFERENCE = {
+    "alias-lookup": ref_alias_lookup, "co-occurring": ref_co_occurring, "concept-search": ref_concept_search,
+    "concept-links": ref_concept_links,
+    "concept-trend": ref_concept_trend, "fulltext-search": ref_fulltext_search, "graph-summary": ref_graph_summary,
+    "leaderboard": ref_leaderboard, "methods-for-task": ref_methods_for_task, "neighbourhood": ref_neighbourhood,
+    "paper-concepts": ref_paper_concepts, "papers-on-benchmark": ref_papers_on_benchmark,
+    "proposed-models": ref_proposed_models, "quality-checks": ref_quality_checks,
+    "similar-papers": ref_similar_papers, "top-concepts": ref_top_concepts,
+}
+
+
+def corpus_params(c: Corpus) -> dict[str, dict]:
+    """Parameters for which the shared corpus has a non-trivial answer, picked from graph.json."""
+    def top(ctype, rel=None):
+        pool = [x for x in c.concepts if c.node[x]["type"] == ctype]
+        if rel:
+            return max(pool, key=lambda x: (sum(1 for _, _, k in c.G.in_edges(x, keys=True) if k == rel), nid(x)))
+        return max(pool, key=lambda x: (c.count(x), nid(x)))
+    acronym = max((a for x in c.concepts for a in c.node[x].get("aliases") or [] if a.isupper() and len(a) > 1),
+                  key=lambda a: (len(c.matching(a)), sum(c.count(x) for x in c.matching(a)), a))
+    model = c.name(top("Model"))
+    busiest = max(c.papers, key=lambda q: (len(c.paper_concepts[q]), nid(q)))
+    word = Counter(t for q in c.papers for t in tokens(c.node[q]["title"]) if len(t) > 6).most_common(1)[0][0]
+    return {
+        "alias-lookup": {"alias": acronym},
+        "co-occurring": {"concept": model, "limit": 1000},
+        "concept-search": {"q": "reason*", "limit": 1000},
+        "concept-links": {"linked": "yes", "limit": 1000},
+        "concept-trend": {"type": "Method", "min_papers": 3},
+        "fulltext-search": {"q": word, "limit": 1000},
+        "graph-summary": {},
+        "leaderboard": {"benchmark": c.name(top("Benchmark", "ON")), "limit": 1000},
+        "methods-for-task": {"task": c.name(top("Task", "APPLIED_TO")), "limit": 1000},
+        "neighbourhood": {"concept": model, "limit": 1000},
+        "paper-concepts": {"paper": nid(busiest)},
+        "papers-on-benchmark": {"benchmark": c.name(top("Benchmark", "EVALUATES_ON"))},
+        "proposed-models": {"limit": 1000},
+        "quality-checks": {"examples": 3},
+        "similar-papers": {"paper": nid(busiest), "limit": 1000},
+        "top-concepts": {"type": "Metric", "limit": 15},
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_build) -> Corpus:
+    return Corpus(read_graph_json(shared_build / "graph.json"))
+
+
+@pytest.fixture(scope="module")
+def loaded(neo4j_settings, shared_build):
+    """The shared-corpus build loaded into the (emptied) test database."""
+    G = read_graph_json(shared_build / "graph.json")
+    stats = load_graph(G, neo4j_settings, wipe_first=True)
+    assert (stats.db_nodes, stats.db_relationships) == (G.number_of_nodes(), G.number_of_edges())
+    return neo4j_settings
+
+
+def plain_rows(name: str, rows: list[dict]) -> list[dict]:
+    """Query rows in the reference's shape (paths become their relationship)."""
+    if name == "neighbourhood":
+        out = []
+        for r in rows:
+            (rel,), (a, b) = r["path"]["relationships"], r["path"]["nodes"]
+            out.append(dict(type=rel["type"], start=rel["start"], end=rel["end"], other=b["properties"]["id"]))
+        return out
+    return rows
+
+
+def check(name: str, got: list[dict], want: list[dict], order) -> None:
+    """``got`` equals ``want``; ``order`` says how: None (exact order), a key (rows tied on it may
+    swap, and at a LIMIT cut either tied row may be kept), "score", or "unordered"."""
+    canon = lambda rows: sorted(json.dumps(r, sort_keys=True, default=str) for r in rows)  # noqa: E731
+    if order is None:
+        assert got == want, name
+    elif order == "unordered":
+        assert canon(got) == canon(want), name
+    elif order == "score":
+        scores = [r.pop("score") for r in got]
+        assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores), name
+        assert canon(got) == canon(want), name
+    else:
+        assert [order(r) for r in got] == [order(r) for r in want], name
+        last = order(want[-1]) if want else None
+        assert canon(r for r in got if order(r) != last) == canon(r for r in want if order(r) != last), name
+
+
 def test_library_has_every_query_documented():
     queries = {q.name: q for q in list_queries()}
     assert len(queries) >= 12 and set(queries) == set(REFERENCE)

@@ -29,7 +29,8 @@ _METRIC_AFTER = re.compile(r"^\s*(?:%|points?|pp|percentage points?)?\s*(?:(?:in
                            r"absolute|relative|higher|lower|better|more|less|fewer|improvements?|gains?|increase|"
                            r"reduction|points?|top-1|top-5)\s+){0,3}$", re.I)
 _HEDGE = r"up to|approximately|about|around|roughly|nearly|almost|over|more than|at least|only|just|an average of"
-_METRIC_BEFORE = re.compile(r"^\s*(?:(?:rates?\s+)?(?:of|is|was|to|from|by|reaches|reaching|achieves?|achieving|attains?|"
+_METRIC_BEFORE = re.compile(r"^\s*(?:(?:on|in)\s+[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,2}\s+(?=(?:increases?|improves?|"
+                            r"rises?|drops?|decreases?|goes|is|was|from|of)\b))?(?:(?:rates?\s+)?(?:of|is|was|to|from|by|reaches|reaching|achieves?|achieving|attains?|"
                             r"scores?|increases?|improves?|rises?|drops?|goes|up|at|an?|average|avg\.?|\(|=|:|"
                             + _HEDGE + r")\s*)*(?:\d+(?:\.\d+)?\s*%?\s*(?:to|and|vs\.?)\s*)?$", re.I)
 _BENCH_BETWEEN = re.compile(r"^[^,;]{0,40}?\b(?:on|in|for|across)\s+(?:the\s+)?$|^\s*(?:%|\\%)?\s*of\s+(?:the\s+)?$", re.I)
@@ -41,7 +42,13 @@ _RANGE_GAP = re.compile(r"^\s*(?:%|\\%)?\s*(?:to|-|–|vs\.?|versus)\s*$", re.I)
 _VAGUE = {"significant", "substantial", "considerable", "notable", "large", "larger", "small", "smaller",
           "higher", "lower", "better", "worse", "more", "less", "fewer", "relative", "absolute", "total",
           "overall", "remarkable", "impressive", "average", "similar", "comparable", "strong", "state-of-the-art"}
-_OURS = re.compile(r"^(?:we|our|ours|the proposed|this|the new)\b", re.I)
+_OURS = re.compile(r"^(?:we|our|ours|the proposed|the new)\b", re.I)
+# "the single-attempt state-of-the-art of 43%", "baselines reach only 60%": others' numbers
+_OTHERS = re.compile(r"(?:state[- ]of[- ]the[- ]art|baselines?|prior work|previous (?:best|methods?))\s*(?:of|at|reach\w*|"
+                     r"achiev\w*|scor\w*|,\s*which reach\w*)?\s*(?:only\s+|about\s+|around\s+)?$", re.I)
+# the sentence scopes its numbers to something that is not one named benchmark
+_OTHER_SCOPE = re.compile(r"\b(?:on|across|over)\s+(?!the same\b)(?:[\w-]+\s+){0,3}?(?:tasks?|datasets?|benchmarks?|"
+                          r"domains?|settings?)\b", re.I)
 _CHANGE_NOUN = re.compile(r"(?:improvement|gain|increase|reduction|decrease|drop|boost|jump|degradation)s?$")
 _CHANGE_LEMMA = re.compile(r"(?:improve|increase|boost|reduce|decrease|cut|lower|raise|enhance|elevate|drop|save|"
                            r"shrink|lift|degrade)$")
@@ -107,7 +114,7 @@ def _changed_measure(sent: Sentence, r, metrics):
     if span is None:
         return None
     tok = next((t for t in span if re.search(r"\d", t.text)), span[0])
-    for _ in range(4):
+    for _ in range(6):
         if tok.head is tok:
             return None
         tok = tok.head
@@ -118,9 +125,12 @@ def _changed_measure(sent: Sentence, r, metrics):
     children = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] \
         or [c for c in tok.children if c.dep_ == "nsubj"]  # "[accuracy on B] increases from 83% to 89%"
     for c in children:
-        found = [name for s, e, name in metrics if c.left_edge.idx <= s and e <= c.idx + len(c)]
+        own = [name for s, e, name in metrics if c.left_edge.idx <= s and e <= c.idx + len(c)]
+        if own:  # the phrase's own head or modifier: "improves [the mean accuracy gains] from RL with rewards"
+            return own[-1]
+        found = [name for s, e, name in metrics if c.left_edge.idx <= s and e <= min(r["start"], c.right_edge.idx + len(c.right_edge))]
         if found:
-            return found[-1]  # the head phrase ("the Bo32 performance of X": not X's modifiers)
+            return found[-1]  # else the nearest before the number: "[the performance of X on B] from 26% to 30%"
     return None
 
 
@@ -144,9 +154,9 @@ def _benchmark_near(bench, r, text: str):
     for s, e, c in bench:  # tables in text: "GSM8K (85.2%)", "GSM8K: 85.2"
         if e <= r["start"] and re.fullmatch(r"\s*(?:\(|:|=)\s*", text[e:r["start"]]):
             return c.name
-    before = [(e, c) for s, e, c in bench if e <= r["start"]
+    before = [(e, c) for s, e, c in bench if e <= r["start"]  # (a parenthesis may open right before the number)
               and re.search(r"\b(?:on|in)\s+(?:the\s+)?$", text[max(0, s - 8):s])
-              and not re.search(r"[,;()]|\band\b|\bthan\b", text[e:r["start"]])]
+              and not re.search(r"[,;()]|\band\b|\bthan\b", re.sub(r"\(\s*$", "", text[e:r["start"]]))]
     return max(before, key=lambda x: x[0])[1].name if before else None
 
 
@@ -223,7 +233,7 @@ def link_sentence(sent: Sentence, results: list[dict]) -> list[dict]:
         r["benchmark"] = None if respectively else _in_parentheses(bench, r, text, sent.start) \
             or _benchmark_near(bench, r, text)
         # a cell of a table in text ("Name (62.5)") belongs to that name only
-        r["cell"] = bool(re.search(r"[\w+)-]\s*(?:\(|:)\s*$", text[sent.start:r["start"]]))
+        r["cell"] = bool(re.search(r"(?:[A-Z0-9][\w+-]*|\))\s*(?:\(|:)\s*$", text[sent.start:r["start"]]))
         out.append(r)
     for prev, r in zip(out, out[1:]):  # lists share what the first member states
         gap = text[prev["end"]:r["start"]]
@@ -239,6 +249,8 @@ def link_sentence(sent: Sentence, results: list[dict]) -> list[dict]:
     if respectively and len(distinct) == len(out) > 1:
         for r, name in zip(out, distinct):
             r["benchmark"] = name
+    elif respectively and len(distinct) == 1 and out and re.match(r"\s*(?:&|and|,)\s*\d+\b", text[bench[0][1]:]):
+        out[0]["benchmark"] = distinct[0]  # "B24 & 25 scores of 54% and 46%, respectively": the first is B24
     scope = _scope_benchmark(bench, text, sent) if bench else None
     # one benchmark for the whole sentence, unless it heads a list we cannot read ("AIME24 & 25")
     single = distinct[0] if len(distinct) == 1 and not any(
@@ -248,10 +260,14 @@ def link_sentence(sent: Sentence, results: list[dict]) -> list[dict]:
         cell = r.pop("cell")
         if r["benchmark"] is None and not cell and (not respectively or len(distinct) == 1):
             r["benchmark"] = scope or single
-        if r["benchmark"] is None and not cell and not bench and not _SIZE.search(r["text"]):
+        if r["benchmark"] is None and not cell and not bench and not _SIZE.search(r["text"]) \
+                and not _OTHER_SCOPE.search(text[sent.start:sent.end]) \
+                and not any(c.type == "Model" and re.search(r"\bon\s+$", text[max(0, s - 4):s]) for s, _, c in models):
             r["benchmark"] = _paper_single(sent.paper_concepts, ("Benchmark",))
         if r["metric"] is None and r["unit"] in ("%", "points", "") and not _DOWN_WORDS.search(r["text"]):
-            r["metric"] = _paper_single(sent.paper_concepts, ("Metric",))
+            # unless the number names its own metric we do not know ("+20.9% Zero-shot Cls-OA metric")
+            if not re.match(r"\s*(?:[\w@-]+\s+){1,4}(?:metric|score)s?\b", text[r["end"]:sent.end]):
+                r["metric"] = _paper_single(sent.paper_concepts, ("Metric",))
         r["subject"] = _subject(sent, r, models, respectively, proposed)
     return out
 
@@ -267,6 +283,8 @@ def _subject(sent: Sentence, r, models, respectively: bool, proposed: str | None
             return c.name
     if respectively:
         return None  # "A and B reach 39% and 57%, respectively": not resolved
+    if _OTHERS.search(text[max(sent.start, r["start"] - 60):r["start"]]):
+        return None
     who = _governing_subject(sent, r, models)
     if who == "ours":
         own = [c.name for _, _, c in models if c.role == "proposed"]

@@ -99,6 +99,9 @@ def find_results(sentence: str) -> list[dict]:
                 continue
             if kind == "absolute" and _SETTING.search(sentence[:m.start()]):
                 continue  # "using only 10% of the data": a setting, not a result
+            if re.match(r"[\s)%\d.–-]*(?:of\s+)?(?:the\s+)?(?:new|additional|extra|trainable|total)?\s*parameters\b",
+                        sentence[m.end():], re.I):
+                continue  # "(2.8%-5.1%) of new parameters": a model's size, not a result
             if unit == "x" and re.match(r"\s*(?:\w+\s+)?(?:models?|LLMs?|networks?|parameters?)\b",
                                         sentence[m.end():], re.I):
                 continue  # "a 70x larger model": a size, not a result
