@@ -136,11 +136,14 @@ def _changed_measure(sent: Sentence, r, metrics):
 
 def _measure_after(text: str, r):
     """A measure named in the two words after the number ("3x fewer PRM passes", "30% less compute")."""
-    m = re.match(r"\s+(?:(?:in|of|the)\s+){0,2}((?:[\w@-]+\s+)?([\w@-]+))", text[r["end"]:r["end"] + 60])
+    m = re.match(r"\s+(?:(?:in|of|the)\s+){0,2}((?:[\w@-]+\s+)?([\w@-]+))(?=\s*(?:[,.;:)]|$|(?:for|on|in|of|with|and|"
+                 r"while|compared|than|over|at|under|across|without|per|to|when|during)\b))", text[r["end"]:r["end"] + 60])
     if not m:
         return None
     words = m.group(1).split()
-    for k in (len(words) - 1, 0):
+    if words[0].lower() in ("on", "for", "with", "at", "over", "than"):
+        return None  # "35.3% on length instruction following": a scope, not a measure
+    for k in (len(words) - 1,):
         if is_measure(words[k]):
             return " ".join(words[:k + 1]) if k and not words[0].lower() in _VAGUE else words[k]
     return None
