@@ -4,13 +4,13 @@ Read per sentence from the positions of the concepts extracted in it, the depend
 scope rules, in order of how directly the text says it:
 
 * metric: a Metric concept or a measured noun phrase ("latency", "token usage") next to the
-  number ("71% accuracy", "accuracy of 71%", "reduces latency by 40%"), shared along a list
-  ("accuracy rates of 63%, 95% and 66%"), else the paper's only metric;
+  number ("71% accuracy", "accuracy of 71%", "reduces latency by 40%"), the measure the governing
+  change verb changes (parse), shared along a list ("accuracy rates of 63%, 95% and 66%"), else
+  the paper's only metric;
 * benchmark: "on B" after or before the number, "B (85.2%)", a list of benchmarks matched to a
   list of numbers by "respectively", the sentence's scope ("On B, ...") or only benchmark, else
   the paper's only benchmark;
-* subject: "85.9% for X", the subject of the verb that governs the number ("X achieves ..."),
-  "our method" (the paper's one proposed model or method), the sentence's proposed one.
+* subject: see :mod:`.result_subject`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from .measures import is_measure
+from .result_subject import subject_of
 
 __all__ = ["Sentence", "link_sentence", "measure_phrases"]
 
@@ -29,8 +30,9 @@ _METRIC_AFTER = re.compile(r"^\s*(?:%|points?|pp|percentage points?)?\s*(?:(?:in
                            r"absolute|relative|higher|lower|better|more|less|fewer|improvements?|gains?|increase|"
                            r"reduction|points?|top-1|top-5)\s+){0,3}$", re.I)
 _HEDGE = r"up to|approximately|about|around|roughly|nearly|almost|over|more than|at least|only|just|an average of"
-_METRIC_BEFORE = re.compile(r"^\s*(?:(?:on|in)\s+[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,2}\s+(?=(?:increases?|improves?|"
-                            r"rises?|drops?|decreases?|goes|is|was|from|of)\b))?(?:(?:rates?\s+)?(?:of|is|was|to|from|by|reaches|reaching|achieves?|achieving|attains?|"
+_METRIC_BEFORE = re.compile(r"^\s*(?:(?:on|in)\s+[A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,2}\s+"  # "accuracy on B improves"
+                            r"(?=(?:increases?|improves?|rises?|drops?|decreases?|goes|is|was|from|of)\b))?"
+                            r"(?:(?:rates?\s+)?(?:of|is|was|to|from|by|reaches|reaching|achieves?|achieving|attains?|"
                             r"scores?|increases?|improves?|rises?|drops?|goes|up|at|an?|average|avg\.?|\(|=|:|"
                             + _HEDGE + r")\s*)*(?:\d+(?:\.\d+)?\s*%?\s*(?:to|and|vs\.?)\s*)?$", re.I)
 _BENCH_BETWEEN = re.compile(r"^[^,;]{0,40}?\b(?:on|in|for|across)\s+(?:the\s+)?$|^\s*(?:%|\\%)?\s*of\s+(?:the\s+)?$", re.I)
@@ -42,10 +44,6 @@ _RANGE_GAP = re.compile(r"^\s*(?:%|\\%)?\s*(?:to|-|–|vs\.?|versus)\s*$", re.I)
 _VAGUE = {"significant", "substantial", "considerable", "notable", "large", "larger", "small", "smaller",
           "higher", "lower", "better", "worse", "more", "less", "fewer", "relative", "absolute", "total",
           "overall", "remarkable", "impressive", "average", "similar", "comparable", "strong", "state-of-the-art"}
-_OURS = re.compile(r"^(?:we|our|ours|the proposed|the new)\b", re.I)
-# "the single-attempt state-of-the-art of 43%", "baselines reach only 60%": others' numbers
-_OTHERS = re.compile(r"(?:state[- ]of[- ]the[- ]art|baselines?|prior work|previous (?:best|methods?))\s*(?:of|at|reach\w*|"
-                     r"achiev\w*|scor\w*|,\s*which reach\w*)?\s*(?:only\s+|about\s+|around\s+)?$", re.I)
 # the sentence scopes its numbers to something that is not one named benchmark
 _OTHER_SCOPE = re.compile(r"\b(?:on|across|over)\s+(?!the same\b)(?:[\w-]+\s+){0,3}?(?:tasks?|datasets?|benchmarks?|"
                           r"domains?|settings?)\b", re.I)
@@ -53,6 +51,7 @@ _CHANGE_NOUN = re.compile(r"(?:improvement|gain|increase|reduction|decrease|drop
 _CHANGE_LEMMA = re.compile(r"(?:improve|increase|boost|reduce|decrease|cut|lower|raise|enhance|elevate|drop|save|"
                            r"shrink|lift|degrade)$")
 _SIZE = re.compile(r"\b(?:larger|smaller|bigger|more parameters)\b", re.I)
+_DOWN_WORDS = re.compile(r"\b(?:fewer|less|faster|cheaper|reduc\w*|cut\w*|sav\w*|speedups?)\b", re.I)
 
 
 @dataclass
@@ -128,7 +127,8 @@ def _changed_measure(sent: Sentence, r, metrics):
         own = [name for s, e, name in metrics if c.left_edge.idx <= s and e <= c.idx + len(c)]
         if own:  # the phrase's own head or modifier: "improves [the mean accuracy gains] from RL with rewards"
             return own[-1]
-        found = [name for s, e, name in metrics if c.left_edge.idx <= s and e <= min(r["start"], c.right_edge.idx + len(c.right_edge))]
+        end = min(r["start"], c.right_edge.idx + len(c.right_edge))
+        found = [name for s, e, name in metrics if c.left_edge.idx <= s and e <= end]
         if found:
             return found[-1]  # else the nearest before the number: "[the performance of X on B] from 26% to 30%"
     return None
@@ -143,10 +143,9 @@ def _measure_after(text: str, r):
     words = m.group(1).split()
     if words[0].lower() in ("on", "for", "with", "at", "over", "than"):
         return None  # "35.3% on length instruction following": a scope, not a measure
-    for k in (len(words) - 1,):
-        if is_measure(words[k]):
-            return " ".join(words[:k + 1]) if k and not words[0].lower() in _VAGUE else words[k]
-    return None
+    if not is_measure(words[-1]):
+        return None
+    return " ".join(words) if len(words) > 1 and words[0].lower() not in _VAGUE else words[-1]
 
 
 def _benchmark_near(bench, r, text: str):
@@ -185,32 +184,6 @@ def _scope_benchmark(bench, text: str, sent: Sentence):
     scope = [c for s, e, c in bench if sent.start + m.end() <= s and (comma < 0 or e <= sent.start + comma)]
     return scope[0].name if len({c.name for c in scope}) == 1 and scope[0] is bench[0][2] \
         and bench[0][0] == sent.start + m.end() else None
-
-
-def _governing_subject(sent: Sentence, r, models):
-    """The Model/Method in the subject of the verb that governs the number, or "ours" for we/our X."""
-    span = sent.doc.char_span(r["start"], r["end"], alignment_mode="expand")
-    if span is None:
-        return None
-    tok = next((t for t in span if re.search(r"\d", t.text)), span[0])
-    for _ in range(8):
-        if tok.pos_ in ("VERB", "AUX"):
-            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if not subj and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:
-                tok = tok.head
-                continue
-            if not subj:
-                return None
-            sub = subj[0]
-            s, e = sub.left_edge.idx, sub.right_edge.idx + len(sub.right_edge)
-            inside = [c for ms, me, c in models if s <= ms and me <= e]
-            if inside:
-                return inside[0].name
-            return "ours" if _OURS.match(sent.text[s:e]) else None
-        if tok.head is tok:
-            return None
-        tok = tok.head
-    return None
 
 
 def _paper_single(concepts, types, roles=None) -> str | None:
@@ -271,37 +244,6 @@ def link_sentence(sent: Sentence, results: list[dict]) -> list[dict]:
             # unless the number names its own metric we do not know ("+20.9% Zero-shot Cls-OA metric")
             if not re.match(r"\s*(?:[\w@-]+\s+){1,4}(?:metric|score)s?\b", text[r["end"]:sent.end]):
                 r["metric"] = _paper_single(sent.paper_concepts, ("Metric",))
-        r["subject"] = _subject(sent, r, models, respectively, proposed)
+        r["subject"] = subject_of(sent, r, models, respectively, proposed)
     return out
 
-
-_DOWN_WORDS = re.compile(r"\b(?:fewer|less|faster|cheaper|reduc\w*|cut\w*|sav\w*|speedups?)\b", re.I)
-
-
-def _subject(sent: Sentence, r, models, respectively: bool, proposed: str | None):
-    """Who achieves it: "68.7% for X", the governing verb's subject, the sentence's proposed one."""
-    text = sent.text
-    for s, _, c in models:
-        if s >= r["end"] and re.fullmatch(r"\s*(?:%|\\%)?\s*(?:for|with|by|of)\s+(?:the\s+)?", text[r["end"]:s]):
-            return c.name
-    if respectively:
-        return None  # "A and B reach 39% and 57%, respectively": not resolved
-    if _OTHERS.search(text[max(sent.start, r["start"] - 60):r["start"]]):
-        return None
-    who = _governing_subject(sent, r, models)
-    if who == "ours":
-        own = [c.name for _, _, c in models if c.role == "proposed"]
-        return own[0] if own else proposed
-    if who:
-        return who
-    for _, _, c in models:
-        if c.role == "proposed":
-            return c.name
-    before = [(s, c) for s, e, c in models if c.type == "Model" and e <= r["start"]
-              and not re.search(r"[;,()]", text[e:r["start"]])
-              and not re.search(r"\b(?:against|than|over|versus|vs\.?)\s+(?:the\s+)?$", text[max(0, s - 12):s])]
-    if before:
-        return max(before, key=lambda x: x[0])[1].name
-    if not models and _OURS.search(text[sent.start:r["start"]].split(",")[-1].strip()):
-        return proposed  # "Our approach increases ...": the paper's one proposed model or method
-    return None
