@@ -110,6 +110,12 @@ def test_evaluate_x_and_y_on_a_and_b(nlp):
     assert evaluated(ex) == {(m, b) for m in ("Frobo-7B", "Glarp-13B") for b in ("QuillBench", "MarrowQA")}
 
 
+def test_generic_methods_are_not_evaluated_models(nlp):
+    ex = extract(nlp, "Experiments on QuillBench with Frobo-7B and other large language models show the gap.")
+    assert "large language model" in {c.name.lower() for c in ex.concepts}
+    assert evaluated(ex) == {("Frobo-7B", "QuillBench")}
+
+
 def test_results_give_evaluations_and_the_graph_keeps_them(nlp):
     paper = Paper("p", "A study", "We introduce PlimModel, tested with accuracy. "
                                   "PlimModel scores QuillBench (62.5) and TorvaSet (48.1).")

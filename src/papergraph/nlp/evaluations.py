@@ -2,7 +2,7 @@
 
 "We evaluate X and Y on A and B", "X and Y are tested across A", "experiments on A and B with X":
 an evaluation word (verb or noun) whose object (or passive subject, or "with"/"using" phrase)
-holds Model/Method mentions and whose "on"/"across"/"over" phrase holds Benchmark mentions, read
+holds Model mentions (or the paper's proposed method) and whose "on"/"across"/"over" phrase holds Benchmark mentions, read
 from the dependency parse; every model so named is paired with every benchmark so named.
 """
 
@@ -26,13 +26,22 @@ def _range(tok) -> tuple[int, int]:
     return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
 
 
-def _inside(ms, ranges, types) -> list[str]:
-    """Names (in order, distinct) of the mentions of ``types`` inside any of ``ranges``."""
+def _inside(ms, ranges, keep) -> list[str]:
+    """Names (in order, distinct) of the mentions of concepts ``keep(concept)`` inside any of ``ranges``."""
     names = {}
     for s, e, c in ms:
-        if c.type in types and any(a <= s and e <= b for a, b in ranges):
+        if keep(c) and any(a <= s and e <= b for a, b in ranges):
             names.setdefault(c.name, None)
     return list(names)
+
+
+def _is_benchmark(c) -> bool:
+    return c.type == "Benchmark"
+
+
+def _is_evaluated(c) -> bool:
+    """A named model, or the paper's own method (not a generic method such as "large language model")."""
+    return c.type == "Model" or (c.type == "Method" and c.role == "proposed")
 
 
 def _venue_ranges(tok) -> list[tuple[int, int]]:
@@ -68,9 +77,9 @@ def evaluated_pairs(docs: dict, ex: PaperExtraction, texts: dict | None = None) 
                 if tok.lemma_.lower() not in EVALUATION_WORDS or tok.pos_ not in ("VERB", "NOUN"):
                     continue
                 venues = _venue_ranges(tok)
-                benches = _inside(ms, venues, ("Benchmark",))
-                models = [n for n in _inside(ms, _object_ranges(tok), ("Model", "Method"))
-                          if n not in _inside(ms, venues, ("Model", "Method"))]
+                benches = _inside(ms, venues, _is_benchmark)
+                models = [n for n in _inside(ms, _object_ranges(tok), _is_evaluated)
+                          if n not in _inside(ms, venues, _is_evaluated)]
                 if benches and models and len(benches) <= _MAX and len(models) <= _MAX:
                     evidence = source[sent.start_char:sent.end_char].strip()
                     out += [(m, b, evidence, "evaluate-on") for m in models for b in benches]
