@@ -8,7 +8,9 @@ WHERE toLower(b.name) = toLower($benchmark)
 MATCH (p:Paper)-[:REPORTS]->(r:Result)-[:ON]->(b)
 OPTIONAL MATCH (r)-[:OF]->(s:Concept)
 OPTIONAL MATCH (r)-[:MEASURED_BY]->(m:Concept)
-RETURN b.name AS benchmark, coalesce(m.name, r.metric) AS metric, r.value AS value, r.unit AS unit,
-       r.kind AS kind, coalesce(s.name, r.subject) AS subject, p.id AS paper, r.text AS text
-ORDER BY metric, value DESC, paper
+WITH b, p, r, coalesce(s.name, r.subject) AS model, coalesce(m.name, r.metric) AS metric
+RETURN b.name AS benchmark, model, metric, r.value AS value, r.unit AS unit, r.kind AS kind,
+       r.better AS better, p.id AS paper, r.evidence AS evidence
+ORDER BY metric IS NULL, metric, kind,
+         CASE WHEN kind = 'absolute' AND better = 'lower' THEN value ELSE -value END, paper, model
 LIMIT $limit;

@@ -141,11 +141,14 @@ def ref_leaderboard(c: Corpus, p):
                 metrics = [m for m, _, _ in c.out(r, {"MEASURED_BY"})] or [None]
                 for s in subjects:
                     for m in metrics:
-                        rows.append(dict(benchmark=c.name(b), metric=c.name(m) if m else res.get("metric"),
-                                         value=res.get("value"), unit=res.get("unit"), kind=res.get("kind"),
-                                         subject=c.name(s) if s else res.get("subject"), paper=nid(paper),
-                                         text=res.get("text")))
-    key = lambda r: (r["metric"] is None, r["metric"] or "", -(r["value"] or 0), r["paper"])  # noqa: E731
+                        rows.append(dict(benchmark=c.name(b), model=c.name(s) if s else res.get("subject"),
+                                         metric=c.name(m) if m else res.get("metric"), value=res.get("value"),
+                                         unit=res.get("unit"), kind=res.get("kind"), better=res.get("better"),
+                                         paper=nid(paper), evidence=res.get("evidence")))
+
+    def key(r):  # best first within a metric: lower first where lower is better, else higher first
+        score = r["value"] if r["kind"] == "absolute" and r["better"] == "lower" else -r["value"]
+        return (r["metric"] is None, r["metric"] or "", r["kind"], score, r["paper"], r["model"] or "")
     return sorted(rows, key=key)[: p["limit"]], key
 
 

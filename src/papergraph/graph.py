@@ -6,7 +6,7 @@ Schema (edge key == relationship type):
   ``"concept:<key>"`` (label Concept: id, name, type, aliases, paper_count, confidence, type_votes,
   merge_reasons, and kb_id, kb_source, url when linked to a public identifier),
   ``"result:<paper id>:<n>"`` (label Result: id, value, unit, kind, direction, text, evidence,
-  metric, benchmark, subject);
+  metric, benchmark, subject, better: "higher"/"lower" is better for its metric, when known);
 * Paper -> Concept ``PROPOSES | USES | EVALUATES_ON | COMPARES_WITH | MENTIONS`` with the evidence
   sentence, field, start, end, confidence and rules;
 * Concept -> Concept ``EVALUATED_ON | APPLIED_TO | BASED_ON | PART_OF | VARIANT_OF``;
@@ -24,6 +24,7 @@ import networkx as nx
 
 from .model import ROLES, Mention, Paper, PaperExtraction, edge_type_for
 from .nlp.canonical import Canonicalization, canonicalize
+from .nlp.measures import better
 
 __all__ = ["build_graph", "for_graph", "paper_node", "concept_node", "papers_of", "concepts_of"]
 
@@ -180,9 +181,15 @@ def _add_results(G: nx.MultiDiGraph, ex: PaperExtraction, canon: Canonicalizatio
         rn = f"result:{ex.paper_id}:{i}"
         G.add_node(rn, label="Result", id=f"{ex.paper_id}:{i}", value=r.value, unit=r.unit,
                    kind=r.kind, direction=r.direction, text=r.text, evidence=r.evidence,
-                   metric=r.metric, benchmark=r.benchmark, subject=r.subject)
+                   metric=r.metric, benchmark=r.benchmark, subject=r.subject, better=better(r.metric))
         G.add_edge(pn, rn, key="REPORTS", type="REPORTS", field=r.field, start=r.start, end=r.end)
         for rel, name in (("ON", r.benchmark), ("OF", r.subject), ("MEASURED_BY", r.metric)):
             key = _key_in_paper(ex, canon, name)
-            if key:
+            # a name that is not one of the paper's concepts may still name one of the corpus's,
+            # but only of the type the link needs ("cost" the Metric, never a Method "cost")
+            if key and ((ex.paper_id, name) in canon.assignment or canon.concepts[key].type in _RESULT_LINK_TYPES[rel]):
                 G.add_edge(rn, concept_node(key), key=rel, type=rel)
+
+
+#: The concept types each Result relationship may point to.
+_RESULT_LINK_TYPES = {"ON": ("Benchmark",), "OF": ("Model", "Method"), "MEASURED_BY": ("Metric",)}

@@ -1,8 +1,8 @@
 """Reported results: "71.27% accuracy on X", "improves F1 by 13%", "+26.23 FID", "200x faster".
 
 The component finds the numbers (``find_results``, pure, regex over one sentence);
-:func:`collect` attaches the metric, benchmark and subject from the paper's concepts
-mentioned in the same sentence.
+:func:`collect` attaches the metric, benchmark and subject (:mod:`.result_links`) and adds
+the model -> benchmark evaluations the paper states.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..model import PaperExtraction, Result
+from ..model import PaperExtraction, Relation, Result
+from .evaluations import evaluated_pairs
+from .result_links import Sentence, link_sentence
 from .tokens import doc_text
 
 __all__ = ["Results", "collect", "find_results"]
@@ -41,6 +43,11 @@ _PATTERNS = [
                             + r"\s?(%|x|×|points?|pp)", re.I)),
     # "71.27% accuracy", "90.5% on AIME 2024", "accuracy of 71%"
     ("absolute", re.compile(r"(?<![\w.+−-])" + _NUM + r"\s?(%)")),
+    # "improves pass@1 from 40 to 52" (scores without a unit): two absolute values
+    ("absolute", re.compile(r"\bfrom\s+" + _NUM + r"\s+to\s+" + _NUM
+                            + r"(?=\s*(?:[,;)]|\.(?!\d)|$|(?:on|in|for|with|when|after|while|and|across|using|under|over)\b))")),
+    # tables in text: "GSM8K (85.2)", "HumanEval: 61.6"
+    ("absolute", re.compile(r"(?<=[A-Za-z0-9+)])(?:\s\(|:\s)\s*(\d{1,3}\.\d+)(?=\s*[),;])")),
 ]
 _DIGIT = re.compile(r"\d")  # every pattern needs one: sentences without are skipped
 _CHANGE_VERB = re.compile(r"\b(?:improv|increas|boost|reduc|decreas|cut|lower|rais|enhanc|outperform|surpass|"
@@ -79,6 +86,12 @@ def find_results(sentence: str) -> list[dict]:
                 unit = "%" if groups[1] == "%" else "points"
             elif rx is _PATTERNS[2][1]:
                 value, unit, cue = float(groups[1]), groups[2], ("increase" if groups[0] == "+" else "decrease")
+            elif rx is _PATTERNS[6][1]:
+                out += _from_to(sentence, m, taken)
+                continue
+            elif rx is _PATTERNS[7][1]:
+                value, unit, cue = float(groups[0]), "", ""
+                m = _Span(m.start(1), m.end(1), groups[0])
             else:
                 value, unit, cue = float(groups[0]), "%", sentence[max(0, m.start() - 40): m.end() + 20]
             direction = "down" if _DOWN.search(cue) else "up" if _UP.search(cue) else "none"
@@ -86,9 +99,15 @@ def find_results(sentence: str) -> list[dict]:
                 continue
             if kind == "absolute" and _SETTING.search(sentence[:m.start()]):
                 continue  # "using only 10% of the data": a setting, not a result
+            if re.match(r"[\s)%\d.–-]*(?:of\s+)?(?:the\s+)?(?:new|additional|extra|trainable|total)?\s*parameters\b",
+                        sentence[m.end():], re.I):
+                continue  # "(2.8%-5.1%) of new parameters": a model's size, not a result
             if unit == "x" and re.match(r"\s*(?:\w+\s+)?(?:models?|LLMs?|networks?|parameters?)\b",
                                         sentence[m.end():], re.I):
                 continue  # "a 70x larger model": a size, not a result
+            if unit == "x" and re.fullmatch(r"larger|smaller|bigger", cue, re.I) and not re.match(
+                    r"\s*(?:[\w-]+\s+)?(?:gains?|improvements?|speedups?|margins?)\b", sentence[m.end():], re.I):
+                continue  # "5 times larger than the previous one", "the 70x larger Llama-70B": sizes
             end = m.start() + len(m.group(0).rstrip())
             taken.append((m.start(), end))
             out.append({"value": value, "unit": unit, "kind": kind, "direction": direction,
@@ -100,6 +119,36 @@ def find_results(sentence: str) -> list[dict]:
         if prev["kind"] == "relative" and r["kind"] == "absolute" and len(gap) < 30 and re.search(
                 r",|\band\b", gap) and not re.search(r"[.;]|\b(?:to|from|but|while|whereas|yet)\b", gap):
             r["kind"], r["direction"] = "relative", prev["direction"]
+    return out
+
+
+class _Span:
+    """A sub-span standing in for a match (``start()``, ``end()``, ``group(0)``)."""
+
+    def __init__(self, start: int, end: int, text: str):
+        self._s, self._e, self._t = start, end, text
+
+    def start(self, *_):
+        return self._s
+
+    def end(self, *_):
+        return self._e
+
+    def group(self, *_):
+        return self._t
+
+
+def _from_to(sentence: str, m, taken: list) -> list[dict]:
+    """The two values of "from 40 to 52" (absolute scores; the direction is the change's)."""
+    a, b = float(m.group(1)), float(m.group(2))
+    if all(v.is_integer() and 1900 <= v <= 2100 for v in (a, b)):
+        return []  # "from 2019 to 2023": years
+    direction = "up" if b > a else "down" if b < a else "none"
+    out = []
+    for k in (1, 2):
+        taken.append((m.start(k), m.end(k)))
+        out.append({"value": float(m.group(k)), "unit": "", "kind": "absolute", "direction": direction,
+                    "start": m.start(k), "end": m.end(k), "text": m.group(k)})
     return out
 
 
@@ -127,88 +176,68 @@ class Results:
         return doc
 
 
-# What may stand between a number and the metric/benchmark it reports (same clause only).
-_METRIC_AFTER = re.compile(r"^\s*(?:%|points?|pp|percentage points?)?\s*(?:(?:in|of|the|on|average|mean|overall|"
-                           r"absolute|relative|higher|lower|better|more|less|improvements?|gains?|increase|"
-                           r"reduction|points?|top-1|top-5)\s+){0,3}$", re.I)
-_METRIC_BEFORE = re.compile(r"^\s*(?:(?:of|is|was|to|from|by|reaches|reaching|achieves?|achieving|attains?|scores?|"
-                            r"increases?|improves?|rises?|drops?|goes|up|at|an?|average|avg\.?|\(|=|:)\s*)*"
-                            r"(?:\d+(?:\.\d+)?\s*%?\s*(?:to|and|vs\.?)\s*)?$", re.I)
-_BENCH_BETWEEN = re.compile(r"^[^,;]{0,40}?\b(?:on|in|for|across)\s+(?:the\s+)?$", re.I)
-
-
-def _metric(ms, r, text: str):
-    """The metric the number reports: right after it ("71% accuracy"), before it ("accuracy of 71%",
-    "accuracy from 74% to 81%") or inside a relative pattern ("improves F1 by 13%")."""
-    best = None
-    for s, e, c in ms:
-        if c.type != "Metric":
-            continue
-        if r["end"] <= s and _METRIC_AFTER.match(text[r["end"]:s]):
-            d = s - r["end"]
-        elif e <= r["start"] and _METRIC_BEFORE.match(text[e:r["start"]]):
-            d = r["start"] - e
-        elif r["start"] <= s and e <= r["end"]:
-            d = 0
-        else:
-            continue
-        if best is None or d < best[0]:
-            best = (d, c.name)
-    return best[1] if best else None
-
-
-def _benchmark(ms, r, text: str):
-    """The benchmark named after the number with "on/in/across" ("71% accuracy on GSM8K"), else
-    before it in the same clause ("on GSM8K improves from 84% to 91%")."""
-    for s, _, c in sorted(ms, key=lambda x: x[0]):
-        if c.type == "Benchmark" and s >= r["end"] and _BENCH_BETWEEN.match(text[r["end"]:s]) \
-                and " and " not in text[r["end"]:s]:
-            return c.name
-    before = [(e, c) for s, e, c in ms if c.type == "Benchmark" and e <= r["start"]
-              and re.search(r"\b(?:on|in)\s+(?:the\s+)?$", text[max(0, s - 8):s])
-              and not re.search(r"[,;()]|\band\b|\bthan\b", text[e:r["start"]])]
-    return max(before, key=lambda x: x[0])[1].name if before else None
-
-
-def _subject(ms, r, text: str):
-    """Who achieves it: the sentence's proposed Model/Method, else the nearest Model before it in the clause."""
-    for s, _, c in ms:  # "68.7% for majority voting"
-        if c.type in ("Model", "Method") and s >= r["end"] and re.fullmatch(r"\s*(?:for|with|by|of)\s+(?:the\s+)?",
-                                                                            text[r["end"]:s]):
-            return c.name
-    if re.search(r"\brespectively\b", text[r["end"]:r["end"] + 200].split(".")[0]):
-        return None  # "A and B reach 39% and 57%, respectively": not resolved
-    for _, _, c in sorted(ms, key=lambda x: x[0]):
-        if c.type in ("Model", "Method") and c.role == "proposed":
-            return c.name
-    before = [(s, c) for s, e, c in ms if c.type == "Model" and e <= r["start"]
-              and not re.search(r"[;,()]", text[e:r["start"]])
-              and not re.search(r"\b(?:against|than|over|versus|vs\.?)\s+(?:the\s+)?$", text[max(0, s - 12):s])]
-    return max(before, key=lambda x: x[0])[1].name if before else None
-
-
 def collect(docs: dict, ex: PaperExtraction, texts: dict | None = None) -> list[Result]:
-    """The results of one paper with their metric, benchmark and subject filled in where stated.
+    """The results of one paper with their metric, benchmark and subject filled in where stated
+    (see :mod:`.result_links`); also adds to ``ex.relations`` the ``EVALUATED_ON`` relations
+    its results and evaluation sentences state (:mod:`.evaluations`).
 
     ``texts`` (field -> the paper's original text) supplies text and evidence in the paper's
     own characters; the docs hold prepared (sentence-cased, LaTeX-blanked) text.
     """
     out = []
     for fld, doc in docs.items():
-        if not doc._.pg_results:
+        if doc is None:
             continue
         original = (texts or {}).get(fld)
         text = doc_text(doc)
         source = original if original is not None and len(original) == len(text) else text
-        for r in doc._.pg_results:
-            s, e = r["sent"]
-            ms = [(m.start, m.end, c) for c in ex.concepts for m in c.mentions if m.field == fld and s <= m.start < e]
-            out.append(Result(
-                value=r["value"], unit=r["unit"], kind=r["kind"], direction=r["direction"],
-                text=source[r["start"]:r["end"]], evidence=source[s:e].strip(), metric=_metric(ms, r, text),
-                benchmark=_benchmark(ms, r, text), subject=_subject(ms, r, text),
-                field=fld, start=r["start"], end=r["end"]))
+        by_sent: dict[tuple, list] = {}
+        for r in doc._.pg_results or []:
+            by_sent.setdefault(tuple(r["sent"]), []).append(r)
+        for (s, e), found in by_sent.items():
+            ms = _mentions(ex, fld, text, s, e)
+            sent = Sentence(doc, text, s, e, ms, ex.concepts)
+            for r in link_sentence(sent, found):
+                out.append(Result(
+                    value=r["value"], unit=r["unit"], kind=r["kind"], direction=r["direction"],
+                    text=source[r["start"]:r["end"]], evidence=source[s:e].strip(), metric=r["metric"],
+                    benchmark=r["benchmark"], subject=r["subject"], field=fld, start=r["start"], end=r["end"]))
+    _add_evaluations(docs, ex, out, texts)
     return out
+
+
+def _mentions(ex: PaperExtraction, fld: str, text: str, s: int, e: int) -> list[tuple]:
+    """``(start, end, concept)`` of the paper's concepts named in ``text[s:e]``: the extracted
+    mentions, and further occurrences of a concept's name or aliases (the extraction keeps the
+    first mentions; a result sentence may repeat "IMO" defined earlier)."""
+    ms = [(m.start, m.end, c) for c in ex.concepts for m in c.mentions if m.field == fld and s <= m.start < e]
+    sentence = text[s:e]
+    for c in ex.concepts:
+        if c.type == "Task":
+            continue
+        for form in {c.name, *c.aliases}:
+            if len(form) < 2 or form not in sentence:
+                continue
+            for m in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", sentence):
+                a, b = s + m.start(), s + m.end()
+                if not any(a < me and ms_ < b for ms_, me, _ in ms):
+                    ms.append((a, b, c))
+    return sorted(ms, key=lambda x: (x[0], x[1]))
+
+
+def _add_evaluations(docs: dict, ex: PaperExtraction, found: list[Result], texts: dict | None) -> None:
+    """``ex.relations`` += Model/Method -EVALUATED_ON-> Benchmark from results and evaluation sentences."""
+    types = {c.name: c.type for c in ex.concepts}
+    conf = {c.name: c.confidence for c in ex.concepts}
+    seen = {(r.source, r.target, r.type) for r in ex.relations}
+    pairs = [(r.subject, r.benchmark, r.evidence, "result") for r in found if r.subject and r.benchmark]
+    pairs += evaluated_pairs(docs, ex, texts)
+    for model, bench, evidence, rule in pairs:
+        if types.get(model) in ("Model", "Method") and types.get(bench) == "Benchmark" \
+                and (model, bench, "EVALUATED_ON") not in seen:
+            seen.add((model, bench, "EVALUATED_ON"))
+            ex.relations.append(Relation(source=model, target=bench, type="EVALUATED_ON", evidence=evidence,
+                                         confidence=round(min(conf[model], conf[bench]) * 0.8, 3), rule=rule))
 
 
 @Language.factory("papergraph_results", default_config={})
