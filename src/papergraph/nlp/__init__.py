@@ -182,7 +182,7 @@ def pipeline_fingerprint(nlp: Language) -> str:
         if comp in nlp.pipe_names:
             h.update(json.dumps(dict(nlp.config["components"][comp]), sort_keys=True, default=str).encode())
     data = resources.files("papergraph.nlp") / "data"
-    for fname in ("lexicon.toml", "gazetteer.tsv", "scorer.json"):
+    for fname in ("lexicon.toml", "gazetteer.tsv", "scorer.json", "measures.tsv"):
         if (data / fname).is_file():
             h.update((data / fname).read_bytes())
     h.update((resources.files("papergraph") / "data" / "kb.tsv").read_bytes())
