@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .cli_concepts import concepts, curation_option, curation_path
+from .cli_fetch import fetch
 from .errors import PapergraphError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -626,3 +627,4 @@ def cache_clear_cmd(cache_dir):
 
 
 cli.add_command(concepts)
+cli.add_command(fetch)

@@ -62,6 +62,8 @@ class Paper:
     url: str | None = None
     categories: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    #: Votes of a daily-papers listing (Hugging Face), when the source has them.
+    upvotes: int | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
