@@ -639,3 +639,8 @@ def cache_clear_cmd(cache_dir):
 
 cli.add_command(concepts)
 cli.add_command(fetch)
+
+from .cli_live import digest, update  # noqa: E402 (it uses this module's shared options)
+
+cli.add_command(update)
+cli.add_command(digest)
