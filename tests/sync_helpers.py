@@ -33,6 +33,7 @@ def build_state(G) -> tuple:
     nodes, node_recs = Counter(), set()
     for n, d in G.nodes(data=True):
         props = {k: _value(v) for k, v in d.items() if k != "label" and _value(v) is not None}
+        props["id"] = _id(G, n)
         if d["label"] == "Concept":
             props["paper_count"] = len({u for u, _, k in G.in_edges(n, keys=True) if k in _LINKS})
         nodes[d["label"]] += 1
@@ -41,8 +42,13 @@ def build_state(G) -> tuple:
     for u, v, k, d in G.edges(keys=True, data=True):
         props = {a: _value(x) for a, x in d.items() if a != "type" and _value(x) is not None}
         rels[k] += 1
-        rel_recs.add(_canon([k, G.nodes[u]["label"], G.nodes[u]["id"], G.nodes[v]["label"], G.nodes[v]["id"], props]))
+        rel_recs.add(_canon([k, G.nodes[u]["label"], _id(G, u), G.nodes[v]["label"], _id(G, v), props]))
     return nodes, rels, node_recs, rel_recs, G.number_of_nodes(), G.number_of_edges()
+
+
+def _id(G, n) -> str:
+    """A node's id (graph.json keeps it only as the node name, ``label:id``)."""
+    return G.nodes[n].get("id") or n.split(":", 1)[1]
 
 
 def _value(v):
