@@ -196,3 +196,55 @@ def test_client_waits_the_politeness_delay_between_requests(server):
         for _ in range(3):
             client.get(server.url + "/hf", {"date": DAYS[0]}, len)
     assert len(waits) == 2 and all(2.0 < w <= 3.0 for w in waits)
+
+
+def test_a_killed_fetch_resumes_where_it_stopped(server, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "a.jsonl"
+    server.slow_seconds = 60.0
+    server.faults["/arxiv"] += ["ok", "slow"]  # page two hangs: the process is killed waiting for it
+    cmd = [sys.executable, "-m", "papergraph", "fetch", "arxiv", "--page-size", "3", "--base-url",
+           server.url + "/arxiv", "-o", str(out), "--delay", "0", "--timeout", "120", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    state = tmp_path / "a.jsonl.fetch.json"
+    deadline = time.monotonic() + 120
+    while not (state.exists() and len(server.requests) >= 2) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling for the saved first page, not synchronising on time
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert json.loads(state.read_text())["cursor"] == {"start": 3} and not out.exists()
+    before = len(server.requests)
+    assert run(*cmd[3:]).exit_code == 0
+    assert [int(q["start"]) for _, q in server.requests[before:]] == [3, 6, 9]
+    assert [r["id"] for r in read(out)] == sorted(p["id"] for p in PAPERS)
+
+
+def test_upvotes_are_checked_like_every_field():
+    from papergraph.ingest.records import BadRecord, make_paper
+
+    rec = {"id": "2503.00001", "title": "t", "abstract": "a"}
+    assert make_paper({**rec, "upvotes": 12}, "x:1").upvotes == 12
+    assert make_paper({**rec, "upvotes": "7"}, "x:1").upvotes == 7  # CSV gives strings
+    assert make_paper(rec, "x:1").upvotes is None
+    for bad in (-1, "many", 1.5, True, [3]):
+        with pytest.raises(BadRecord, match="upvotes"):
+            make_paper({**rec, "upvotes": bad}, "x:1")
+
+
+def test_an_expired_resumption_token_says_to_restart(server, tmp_path):
+    out = tmp_path / "o.jsonl"
+    args = ("fetch", "arxiv-oai", "--base-url", server.url + "/oai", "-o", out, *FAST)
+    server.faults["/oai"] += ["ok"] + ["503"] * 3
+    assert run(*args).exit_code == 6
+    state = tmp_path / "o.jsonl.fetch.json"
+    saved = json.loads(state.read_text())
+    state.write_text(json.dumps({**saved, "cursor": {"token": "no-longer-valid", "seen": 2}}))
+    r = run(*args)
+    assert r.exit_code == 6 and "badResumptionToken" in r.output and "--restart" in r.output
+    assert run(*args, "--restart").exit_code == 0
+    assert [x["id"] for x in read(out)] == sorted(p["id"] for p in PAPERS)

@@ -36,18 +36,28 @@ class Harvest:
         state = None if restart else self._read_state()
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
-            if state is not None and state.get("key") == self.key and self.part.exists():
-                with open(self.part, "r+b") as fh:
-                    fh.truncate(state["bytes"])  # drop a page appended after the last saved state
-                    fh.seek(0)
-                    for line in fh:
-                        self.ids.add(json.loads(line)["id"])
+            if state is not None and state.get("key") == self.key and self._reread(state["bytes"]):
                 self.cursor, self.count, self.resumed = state.get("cursor"), len(self.ids), True
             else:
+                self.ids = set()
                 self.part.write_bytes(b"")
                 self.state_path.unlink(missing_ok=True)
         except OSError as e:
             raise OutputError(f"{self.part}: cannot write: {e.strerror or e}") from None
+
+    def _reread(self, size: int) -> bool:
+        """Cut the part file to the saved length and read its ids; False if it is missing or unreadable."""
+        try:
+            with open(self.part, "r+b") as fh:
+                fh.truncate(size)  # drop a page appended after the last saved state
+                fh.seek(0)
+                for line in fh:
+                    self.ids.add(json.loads(line)["id"])
+        except FileNotFoundError:
+            return False
+        except (ValueError, KeyError, TypeError):  # edited or damaged by hand: start over
+            return False
+        return True
 
     def add(self, records: list[dict], cursor: dict | None) -> tuple[int, int]:
         """Append the records not seen before and save ``cursor``; returns (added, duplicates)."""
