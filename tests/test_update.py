@@ -15,6 +15,7 @@ from neo4j_helpers import fetch
 from papergraph.cli import cli
 from papergraph.digest import make_digest
 from papergraph.export.json import read_graph_json
+from papergraph.trends import trends
 
 pytestmark = pytest.mark.neo4j
 
@@ -64,6 +65,8 @@ def test_three_days_leave_neo4j_equal_to_the_last_build(neo4j_db, tmp_path, monk
     assert {p["id"] for p in dg.new_papers} == {p["id"] for p in PAPERS if p["date"] == DAYS[2]}
     assert "Pelican-13B" in {i.name for i in dg.introduced}
     assert dg.rising and all(t.type == "Method" and t.share_after > t.share_before for t in dg.rising)
+    report = trends(G)  # dated papers: trends compares the last day with the two before
+    assert report.periods == list(DAYS) and report.since == DAYS[2] and report.rising and report.new
     md = (field / "digest" / "digest.md").read_text()
     assert md.startswith(f"# papergraph digest: {DAYS[2]}") and "Pelican-13B" in md
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .cli import _progress, _read_built, _settings, cache_dir_option, connection_options
-from .cli_fetch import _date, client_options, options_from
+from .cli_fetch import _date, client_options, options_from, progress_bar
 
 __all__ = ["update", "digest"]
 
@@ -60,7 +60,7 @@ def update(directory, sources, categories, query, oai_set, since, until, delay, 
         directory, sources=followed or None, until=until, since=since,
         options=lambda s: options_from(s, delay, retries, backoff, timeout, contact),
         build_options={"jobs": jobs, "use_cache": not no_cache, "cache_dir": cache_dir}, neo4j=neo4j,
-        progress=_progress(quiet), warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)))
+        progress=_progress(quiet), fetch_bar=lambda source: progress_bar(quiet, source), warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)))
     if not quiet:
         click.echo(summary.format())
 

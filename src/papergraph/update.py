@@ -16,6 +16,7 @@ was cut short).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -104,7 +105,7 @@ def _day(value: str, what: str) -> dt.date:
 
 def run_update(directory: str | os.PathLike, *, sources: list[Followed] | None = None, until: str | None = None,
                since: str | None = None, options: Callable[[str], ClientOptions] | None = None,
-               build_options: dict | None = None, neo4j=None, progress=None,
+               build_options: dict | None = None, neo4j=None, progress=None, fetch_bar=None,
                warn: Callable[[str], None] | None = None) -> UpdateSummary:
     """One run of the daily job in ``directory``.
 
@@ -118,6 +119,7 @@ def run_update(directory: str | os.PathLike, *, sources: list[Followed] | None =
         build_options: keyword arguments for :func:`papergraph.api.build_outputs` (jobs, cache_dir, ...).
         neo4j: :class:`~papergraph.neo4j.loader.Neo4jSettings` to load the build into, or None.
         progress: a ``click.progressbar``-like factory for the build and the load.
+        fetch_bar: source name -> a context manager giving the ``progress`` callback of a fetch.
         warn: called with each warning (skipped records).
 
     Returns:
@@ -152,8 +154,10 @@ def run_update(directory: str | os.PathLike, *, sources: list[Followed] | None =
     papers = make_dir(root / "papers")
     for f in followed:
         out = papers / f"{f.source}-{first.isoformat()}_{last.isoformat()}.jsonl"
-        summary.fetched.append(fetch_to_file(f.source, f.request(first.isoformat(), last.isoformat()), out,
-                                             options=options(f.source) if options else None, warn=warn))
+        with fetch_bar(f.source) if fetch_bar else contextlib.nullcontext() as bar:
+            summary.fetched.append(fetch_to_file(f.source, f.request(first.isoformat(), last.isoformat()), out,
+                                                 options=options(f.source) if options else None, progress=bar,
+                                                 warn=warn))
     window = {f"{f.source}-{first.isoformat()}_{last.isoformat()}.jsonl" for f in followed}
     for left in (*papers.glob("*.jsonl.part"), *papers.glob("*.jsonl.fetch.json")):
         if left.name.rsplit(".jsonl", 1)[0] + ".jsonl" not in window:  # a cut-short fetch of days now fetched
