@@ -70,3 +70,20 @@ def test_cli_load_removes_stale_relationships_and_add_only_keeps_them(neo4j_db, 
     assert res.exit_code == 0, res.output
     assert "removed" in res.output and "SIMILAR_TO" in res.output
     assert differences(neo4j_db, later) == []
+
+
+def test_build_with_neo4j_over_a_bigger_earlier_build_leaves_the_database_equal(neo4j_db, tmp_path):
+    import json
+
+    from live_fixtures import PAPERS
+    from papergraph.export.json import read_graph_json
+
+    env = {"NEO4J_URI": neo4j_db.uri, "NEO4J_PASSWORD": neo4j_db.password or "", "NEO4J_DATABASE": neo4j_db.database}
+    for name, papers in (("all", PAPERS), ("half", PAPERS[::2])):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(p) + "\n" for p in papers))
+    for name in ("all", "half"):
+        res = CliRunner().invoke(cli, ["build", str(tmp_path / f"{name}.jsonl"), "-o", str(tmp_path / name), "--neo4j",
+                                       "--cache-dir", str(tmp_path / "cache")], env=env)
+        assert res.exit_code == 0, res.output
+        assert differences(neo4j_db, read_graph_json(tmp_path / name / "graph.json")) == [], name
+    assert "removed" in res.output and "Paper" in res.output
