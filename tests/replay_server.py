@@ -28,7 +28,7 @@ class ReplayServer:
 
     def __init__(self, papers: list[dict], *, oai_page: int = 2, slow_seconds: float = 2.0):
         self.papers, self.oai_page, self.slow_seconds = papers, oai_page, slow_seconds
-        self.faults: dict[str, list[str]] = {"/arxiv": [], "/oai": [], "/hf": []}
+        self.faults: dict[str, list[str]] = {"/arxiv": [], "/oai": [], "/hf": [], "/openalex": []}
         self.requests: list[tuple[str, dict]] = []
         self.agents: list[str] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -90,6 +90,24 @@ class ReplayServer:
         return 200, "application/json", json.dumps(items).encode()
 
 
+    def openalex(self, q: dict) -> tuple[int, str, bytes]:
+        """OpenAlex ``/works?filter=doi:A|B``: papers with more than one upvote are known, cited twice
+        their upvotes; those with 20 or more also appeared in a journal."""
+        wanted = set(q.get("filter", "").removeprefix("doi:").lower().split("|"))
+        works = []
+        for p in self.papers:
+            doi = f"10.48550/arxiv.{p['id']}"
+            if doi not in wanted or p["upvotes"] <= 1:
+                continue
+            arxiv_loc = {"source": {"display_name": "arXiv (Cornell University)", "type": "repository"}}
+            locs = [arxiv_loc] + ([{"source": {"display_name": "Journal of  Invented Results", "type": "journal"}}]
+                                  if p["upvotes"] >= 20 else [])
+            works.append({"id": f"https://openalex.org/W{p['id'].replace('.', '')}", "doi": f"https://doi.org/{doi}",
+                          "title": p["title"], "cited_by_count": 2 * p["upvotes"], "primary_location": arxiv_loc,
+                          "locations": locs})
+        return 200, "application/json", json.dumps({"meta": {"count": len(works)}, "results": works}).encode()
+
+
 def _handler(server: ReplayServer):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):  # quiet
@@ -111,7 +129,8 @@ def _handler(server: ReplayServer):
                 return self._send(200, "application/atom+xml", _feed([], len(server.papers), int(q.get("start", 0)), 0))
             if fault == "empty":
                 return self._send(200, "application/json", b"[]")
-            handler = {"/arxiv": server.arxiv, "/oai": server.oai, "/hf": server.hf}.get(url.path)
+            handler = {"/arxiv": server.arxiv, "/oai": server.oai, "/hf": server.hf,
+                       "/openalex": server.openalex}.get(url.path)
             if handler is None:
                 return self._send(404, "text/plain", b"not found")
             status, ctype, body = handler(q)

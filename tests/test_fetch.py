@@ -248,3 +248,40 @@ def test_an_expired_resumption_token_says_to_restart(server, tmp_path):
     assert r.exit_code == 6 and "badResumptionToken" in r.output and "--restart" in r.output
     assert run(*args, "--restart").exit_code == 0
     assert [x["id"] for x in read(out)] == sorted(p["id"] for p in PAPERS)
+
+
+def test_openalex_adds_citations_and_venues_to_fetched_papers(server, tmp_path):
+    src, out = tmp_path / "a.jsonl", tmp_path / "cited.jsonl"
+    assert run("fetch", "arxiv", "--base-url", server.url + "/arxiv", "-o", src, *FAST).exit_code == 0
+    with open(src, "a") as fh:  # a paper without an arXiv id is copied unchanged
+        fh.write(json.dumps({"id": "local-1", "title": "Local", "abstract": "Not on arXiv."}) + "\n")
+    server.faults["/openalex"] += ["ok", "503"]
+    r = run("fetch", "openalex", "--ids-from", src, "--base-url", server.url + "/openalex", "-o", out,
+            "--page-size", 5, "--contact", "ops@example.org", *FAST)
+    assert r.exit_code == 0, r.output
+    got = {x["id"]: (x.get("citations"), x.get("venue")) for x in read(out)}
+    want = {p["id"]: (2 * p["upvotes"] if p["upvotes"] > 1 else None,
+                      "Journal of Invented Results" if p["upvotes"] >= 20 else None) for p in PAPERS}
+    assert got == {**want, "local-1": (None, None)}
+    assert [r["title"] for r in read(out)] == [r["title"] for r in read(src)]
+    asked = [q for path, q in server.requests if path == "/openalex"]
+    assert len(asked) == 3 + 1 and all(q.get("mailto") == "ops@example.org" for q in asked)  # a 503 retried
+    r = run("fetch", "openalex", "-o", out, *FAST)
+    assert r.exit_code == 2 and "--ids-from" in r.output
+
+
+def test_fetched_properties_reach_the_graph(tmp_path):
+    from papergraph.export.json import read_graph_json
+
+    recs = [{"id": "2503.00001", "title": "Quill tuning", "abstract": "We propose quill tuning.", "date": "2025-03-03",
+             "upvotes": 4, "citations": 9, "venue": "Journal of Invented Results", "authors": ["A B"],
+             "categories": ["cs.CL"], "url": "https://arxiv.org/abs/2503.00001"},
+            {"id": "2503.00001", "title": "Quill tuning", "abstract": "We propose quill tuning.", "upvotes": 6},
+            {"id": "2503.00002", "title": "Tern", "abstract": "Another invented paper."}]
+    (tmp_path / "p.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    r = run("build", tmp_path / "p.jsonl", "-o", tmp_path / "out", "--no-analytics", "--no-cache", "-q")
+    assert r.exit_code == 0, r.output
+    G = read_graph_json(tmp_path / "out" / "graph.json")
+    a, b = G.nodes["paper:2503.00001"], G.nodes["paper:2503.00002"]
+    assert (a["upvotes"], a["citations"], a["venue"], a["date"]) == (6, 9, "Journal of Invented Results", "2025-03-03")
+    assert not {"upvotes", "citations", "venue"} & set(b)

@@ -38,7 +38,7 @@ def source_options(f):
         click.option("--query", default=None, help="arxiv: a search_query expression AND'ed with the rest (ti:agent)."),
         click.option("--set", "oai_set", default=None, help="arxiv-oai: the OAI-PMH set (cs, math, physics:hep-th)."),
         click.option("--page-size", type=click.IntRange(1, 2000), default=100, show_default=True,
-                     help="arxiv: results per request."),
+                     help="arxiv: results per request (openalex: ids, at most 50)."),
         click.option("--limit", type=click.IntRange(1), default=None, help="Stop after this many papers."),
         click.option("--base-url", default=None, metavar="URL",
                      help="Another endpoint for the source [env PAPERGRAPH_ARXIV_URL, PAPERGRAPH_OAI_URL, "
@@ -49,11 +49,12 @@ def source_options(f):
     return f
 
 
-def request_from(categories, query, oai_set, page_size, limit, base_url, date_from=None, date_until=None):
+def request_from(categories, query, oai_set, page_size, limit, base_url, date_from=None, date_until=None,
+                 ids_from=None):
     from .fetch import Request
 
     return Request(categories=tuple(categories), query=query, oai_set=oai_set, page_size=page_size, limit=limit,
-                   base_url=base_url, date_from=date_from, date_until=date_until)
+                   base_url=base_url, date_from=date_from, date_until=date_until, ids_from=ids_from)
 
 
 def options_from(source, delay, retries, backoff, timeout, contact):
@@ -92,7 +93,7 @@ def progress_bar(quiet: bool, label: str):
 
 
 @click.command("fetch")
-@click.argument("source", type=click.Choice(["arxiv", "arxiv-oai", "hf-daily"]))
+@click.argument("source", type=click.Choice(["arxiv", "arxiv-oai", "hf-daily", "openalex"]))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="JSON Lines file to write (replaced only when the fetch is complete).")
 @click.option("--from", "date_from", callback=_date, default=None, metavar="DATE", help="First day (YYYY-MM-DD).")
@@ -100,14 +101,17 @@ def progress_bar(quiet: bool, label: str):
 @click.option("--date", "day", callback=_date, default=None, metavar="DATE", help="One day (--from DATE --until DATE).")
 @source_options
 @client_options
+@click.option("--ids-from", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="openalex: the JSON Lines of papers to enrich (e.g. written by fetch arxiv).")
 @click.option("--restart", is_flag=True, help="Start again instead of resuming an interrupted fetch.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def fetch(source, output, date_from, date_until, day, categories, query, oai_set, page_size, limit, base_url,
-          delay, retries, backoff, timeout, contact, restart, quiet):
-    """Fetch papers from SOURCE (arxiv, arxiv-oai, hf-daily) into a JSON Lines file papergraph reads.
+          delay, retries, backoff, timeout, contact, ids_from, restart, quiet):
+    """Fetch papers from SOURCE (arxiv, arxiv-oai, hf-daily, openalex) into JSON Lines papergraph reads.
 
     Each line: id, title, abstract, date (YYYY-MM-DD), authors, url, categories, source (and
-    upvotes for hf-daily). Requests are polite (one every 3 s for arXiv), retried with backoff on
+    upvotes for hf-daily). `openalex` instead copies the papers of --ids-from, adding the
+    citations and venue OpenAlex knows for their arXiv ids. Requests are polite (one every 3 s for arXiv), retried with backoff on
     429/5xx and timeouts; an interrupted fetch resumes when run again (state in FILE.part and
     FILE.fetch.json); FILE is replaced only by a complete fetch. A source that keeps failing is
     exit 6.
@@ -118,6 +122,7 @@ def fetch(source, output, date_from, date_until, day, categories, query, oai_set
         papergraph fetch arxiv -c cs.CL -c cs.LG --from 2025-05-19 --until 2025-05-20 -o new.jsonl
         papergraph fetch hf-daily --date 2025-05-20 -o hf.jsonl --contact me@example.org
         papergraph fetch arxiv-oai --set cs -c cs.CL --from 2025-05-01 -o may.jsonl
+        papergraph fetch openalex --ids-from new.jsonl -o new-cited.jsonl --contact me@example.org
     """
     from .fetch import fetch_to_file
 
@@ -127,7 +132,9 @@ def fetch(source, output, date_from, date_until, day, categories, query, oai_set
         date_from = date_until = day
     if date_from and date_until and date_from > date_until:
         raise click.UsageError(f"--from {date_from} is after --until {date_until}")
-    req = request_from(categories, query, oai_set, page_size, limit, base_url, date_from, date_until)
+    if (source == "openalex") != bool(ids_from):
+        raise click.UsageError("--ids-from goes with openalex, and openalex needs it")
+    req = request_from(categories, query, oai_set, page_size, limit, base_url, date_from, date_until, ids_from)
     with progress_bar(quiet, source) as update:
         summary = fetch_to_file(source, req, output, options=options_from(source, delay, retries, backoff, timeout,
                                                                           contact),

@@ -1,7 +1,8 @@
 """Fetch papers from their sources into the JSON Lines papergraph reads.
 
-Sources: ``arxiv`` (the arXiv API), ``arxiv-oai`` (arXiv's OAI-PMH, for bulk harvests) and
-``hf-daily`` (Hugging Face daily papers, with upvotes). Each record is validated as the readers
+Sources: ``arxiv`` (the arXiv API), ``arxiv-oai`` (arXiv's OAI-PMH, for bulk harvests),
+``hf-daily`` (Hugging Face daily papers, with upvotes), and ``openalex``, which adds citation
+counts and venues to papers already fetched. Each record is validated as the readers
 would (``ingest/records.py``); bad ones are skipped and counted, duplicates across pages dropped.
 """
 
@@ -14,7 +15,7 @@ from typing import Callable
 
 from ..errors import FetchError
 from ..ingest.records import BadRecord, make_paper
-from . import arxiv, hf, oai
+from . import arxiv, hf, oai, openalex
 from .http import Client, ClientOptions
 from .store import Harvest
 from .types import Request
@@ -22,11 +23,13 @@ from .types import Request
 __all__ = ["SOURCES", "DEFAULT_DELAY", "Request", "ClientOptions", "FetchSummary", "fetch_to_file"]
 
 #: Source name -> its pages(client, request, cursor) generator.
-SOURCES = {"arxiv": arxiv.pages, "arxiv-oai": oai.pages, "hf-daily": hf.pages}
-#: Seconds between requests by default: what arXiv asks for its API and OAI-PMH; 1 s for Hugging Face.
-DEFAULT_DELAY = {"arxiv": 3.0, "arxiv-oai": 3.0, "hf-daily": 1.0}
+SOURCES = {"arxiv": arxiv.pages, "arxiv-oai": oai.pages, "hf-daily": hf.pages, "openalex": openalex.pages}
+#: Seconds between requests by default: what arXiv asks for its API and OAI-PMH; 1 s for Hugging Face;
+#: OpenAlex allows 10 requests a second.
+DEFAULT_DELAY = {"arxiv": 3.0, "arxiv-oai": 3.0, "hf-daily": 1.0, "openalex": 0.2}
 #: Environment variables naming another endpoint per source (a mirror, or a test server).
-URL_ENV = {"arxiv": "PAPERGRAPH_ARXIV_URL", "arxiv-oai": "PAPERGRAPH_OAI_URL", "hf-daily": "PAPERGRAPH_HF_URL"}
+URL_ENV = {"arxiv": "PAPERGRAPH_ARXIV_URL", "arxiv-oai": "PAPERGRAPH_OAI_URL", "hf-daily": "PAPERGRAPH_HF_URL",
+           "openalex": "PAPERGRAPH_OPENALEX_URL"}
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from ..ingest.records import collapse, normalize_arxiv_id
@@ -22,6 +23,7 @@ class Request:
         page_size: records asked for per request.
         limit: stop after this many records (None: all).
         base_url: the source's endpoint (None: the public one).
+        ids_from: JSON Lines of papers to enrich (``openalex``).
     """
 
     categories: tuple[str, ...] = ()
@@ -32,12 +34,21 @@ class Request:
     page_size: int = 100
     limit: int | None = None
     base_url: str | None = None
+    ids_from: str | None = None
 
     def key(self, source: str) -> dict:
-        """What identifies this fetch in its resume state (everything but the endpoint)."""
-        return {"source": source, "categories": list(self.categories), "query": self.query,
-                "from": self.date_from, "until": self.date_until, "set": self.oai_set,
-                "page_size": self.page_size, "limit": self.limit}
+        """What identifies this fetch in its resume state (everything but the endpoint; an input
+        file by its path, size and modification time)."""
+        key = {"source": source, "categories": list(self.categories), "query": self.query,
+               "from": self.date_from, "until": self.date_until, "set": self.oai_set,
+               "page_size": self.page_size, "limit": self.limit}
+        if self.ids_from:
+            try:
+                st = os.stat(self.ids_from)
+                key["ids_from"] = [os.path.abspath(self.ids_from), st.st_size, st.st_mtime_ns]
+            except OSError:
+                key["ids_from"] = [self.ids_from]
+        return key
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Every reader hands its records here, so all formats agree on what a good record is:
 a non-blank string title and abstract (``abstract`` or ``summary``), optional ``id``,
-``authors``, ``date``, ``url``, ``categories``, ``upvotes``. Unknown fields are ignored.
+``authors``, ``date``, ``url``, ``categories``, ``upvotes``, ``citations``, ``venue``. Unknown fields
+are ignored.
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def make_paper(fields: dict, source: str) -> Paper:
         categories=_names(fields.get("categories"), "categories", _SPACE),
         sources=[source],
         upvotes=_count(fields.get("upvotes"), "upvotes"),
+        citations=_count(fields.get("citations"), "citations"),
+        venue=collapse(_text(fields, "venue") or "") or None,
     )
 
 
