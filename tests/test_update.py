@@ -32,7 +32,7 @@ def test_three_days_leave_neo4j_equal_to_the_last_build(neo4j_db, tmp_path, monk
         common = ["--delay", "0", "--backoff", "0", "--retries", "1", "--cache-dir", str(tmp_path / "cache"),
                   "--neo4j"]
         first = ["-s", "arxiv", "-s", "hf-daily", *(x for c in CATEGORIES for x in ("-c", c))]
-        removed, papers = 0, []
+        removed, papers, G = 0, [], None
 
         def day(d, *extra):
             res = CliRunner().invoke(cli, ["update", str(field), "--until", d, *common, *extra], env=env)
@@ -71,6 +71,9 @@ def test_three_days_leave_neo4j_equal_to_the_last_build(neo4j_db, tmp_path, monk
     assert md.startswith(f"# papergraph digest: {DAYS[2]}") and "Pelican-13B" in md
 
 
-def test_first_run_needs_sources(tmp_path):
+def test_first_run_needs_sources_and_a_window(tmp_path):
     res = CliRunner().invoke(cli, ["update", str(tmp_path / "f"), "--until", DAYS[0]])
     assert res.exit_code == 2 and "no sources to follow" in res.output
+    res = CliRunner().invoke(cli, ["update", str(tmp_path / "f"), "-s", "arxiv", "--since", DAYS[1], "--until", DAYS[0]])
+    assert res.exit_code == 2 and "is after --until" in res.output
+    assert not (tmp_path / "f" / "update.json").exists()

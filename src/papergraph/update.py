@@ -147,6 +147,8 @@ def run_update(directory: str | os.PathLike, *, sources: list[Followed] | None =
     else:
         first = _day(since, "--since") if since else last
     summary = UpdateSummary(date_until=last.isoformat())
+    if first > last and not state.get("last_until"):
+        raise ConfigError(f"--since {first.isoformat()} is after --until {last.isoformat()}")
     if first > last:
         summary.date_until = state.get("last_until")
         return summary
