@@ -68,7 +68,8 @@ def differences(settings, G) -> list[str]:
     for name, i in (("nodes per label", 0), ("relationships per type", 1), ("total nodes", 4),
                     ("total relationships", 5)):
         if db[i] != want[i]:
-            out.append(f"{name}: database {dict(db[i]) if i < 2 else db[i]} != build {dict(want[i]) if i < 2 else want[i]}")
+            got, exp = (dict(db[i]), dict(want[i])) if i < 2 else (db[i], want[i])
+            out.append(f"{name}: database {got} != build {exp}")
     for name, i in (("node", 2), ("relationship", 3)):
         out += [f"{name} only in the database: {x[:300]}" for x in sorted(db[i] - want[i])[:5]]
         out += [f"{name} only in the build: {x[:300]}" for x in sorted(want[i] - db[i])[:5]]

@@ -74,6 +74,7 @@ def test_three_days_leave_neo4j_equal_to_the_last_build(neo4j_db, tmp_path, monk
 def test_first_run_needs_sources_and_a_window(tmp_path):
     res = CliRunner().invoke(cli, ["update", str(tmp_path / "f"), "--until", DAYS[0]])
     assert res.exit_code == 2 and "no sources to follow" in res.output
-    res = CliRunner().invoke(cli, ["update", str(tmp_path / "f"), "-s", "arxiv", "--since", DAYS[1], "--until", DAYS[0]])
+    res = CliRunner().invoke(cli, ["update", str(tmp_path / "f"), "-s", "arxiv", "--since", DAYS[1],
+                                   "--until", DAYS[0]])
     assert res.exit_code == 2 and "is after --until" in res.output
     assert not (tmp_path / "f" / "update.json").exists()

@@ -14,7 +14,8 @@ def client_options(f):
     """Politeness, retries and contact, shared by `fetch` and `update`."""
     opts = [
         click.option("--delay", type=click.FloatRange(0), default=None, metavar="SECONDS",
-                     help="Seconds between requests [default: 3 for arxiv and arxiv-oai, as arXiv asks; 1 for hf-daily]."),
+                     help="Seconds between requests [default: 3 for arxiv and arxiv-oai, as arXiv asks; "
+                          "1 for hf-daily; 0.2 for openalex]."),
         click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
                      help="Retries per request on 429/5xx, timeouts, cut-short or malformed bodies."),
         click.option("--backoff", type=click.FloatRange(0), default=2.0, show_default=True, metavar="SECONDS",
@@ -111,10 +112,10 @@ def fetch(source, output, date_from, date_until, day, categories, query, oai_set
 
     Each line: id, title, abstract, date (YYYY-MM-DD), authors, url, categories, source (and
     upvotes for hf-daily). `openalex` instead copies the papers of --ids-from, adding the
-    citations and venue OpenAlex knows for their arXiv ids. Requests are polite (one every 3 s for arXiv), retried with backoff on
-    429/5xx and timeouts; an interrupted fetch resumes when run again (state in FILE.part and
-    FILE.fetch.json); FILE is replaced only by a complete fetch. A source that keeps failing is
-    exit 6.
+    citations and venue OpenAlex knows for their arXiv ids. Requests are polite (one every
+    3 s for arXiv), retried with backoff on 429/5xx and timeouts; an interrupted fetch resumes
+    when run again (state in FILE.part and FILE.fetch.json); FILE is replaced only by a
+    complete fetch. A source that keeps failing is exit 6.
 
     Example:
 

@@ -60,7 +60,8 @@ def update(directory, sources, categories, query, oai_set, since, until, delay, 
         directory, sources=followed or None, until=until, since=since,
         options=lambda s: options_from(s, delay, retries, backoff, timeout, contact),
         build_options={"jobs": jobs, "use_cache": not no_cache, "cache_dir": cache_dir}, neo4j=neo4j,
-        progress=_progress(quiet), fetch_bar=lambda source: progress_bar(quiet, source), warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)))
+        progress=_progress(quiet), fetch_bar=lambda source: progress_bar(quiet, source),
+        warn=None if quiet else (lambda m: click.echo(f"warning: {m}", err=True)))
     if not quiet:
         click.echo(summary.format())
 

@@ -49,7 +49,8 @@ def digest_markdown(dg: Digest) -> str:
     if not dg.leaderboards:
         out.append("(none)")
     for bench, rows in dg.leaderboards.items():
-        out += [f"### {_md(bench)}", "", "| | model or method | metric | value | paper | date |", "|---|---|---|---|---|---|"]
+        out += [f"### {_md(bench)}", "", "| | model or method | metric | value | paper | date |",
+                "|---|---|---|---|---|---|"]
         out += [f"| {'new' if r.new else ''} | {_md(r.subject)} | {_md(r.metric)} | {_num(r.value, r.unit)} | "
                 f"{_md(r.title)} ({_md(r.paper_id)}) | {r.date} |" for r in rows]
         out.append("")

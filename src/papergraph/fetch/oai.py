@@ -71,7 +71,8 @@ def parse_response(body: bytes) -> tuple[list[dict], str | None, int | None]:
     for err in root.findall("o:error", _NS):
         if err.get("code") == "noRecordsMatch":
             return [], None, 0
-        hint = " (the resumption token expired: run again with --restart)" if err.get("code") == "badResumptionToken" else ""
+        expired = err.get("code") == "badResumptionToken"
+        hint = " (the resumption token expired: run again with --restart)" if expired else ""
         raise FetchError(f"OAI-PMH error {err.get('code')}: {' '.join((err.text or '').split())}{hint}")
     listing = root.find("o:ListRecords", _NS)
     if listing is None:

@@ -59,7 +59,8 @@ class LoadStats:
 
     def format(self) -> str:
         rate = self.relationships / self.seconds if self.seconds else 0.0
-        return (f"{self.synced.format()}\n" if self.synced else "") + (f"loaded {self.nodes} nodes and {self.relationships} relationships in {self.seconds:.1f}s "
+        synced = f"{self.synced.format()}\n" if self.synced else ""
+        return (f"{synced}loaded {self.nodes} nodes and {self.relationships} relationships in {self.seconds:.1f}s "
                 f"({rate:,.0f} relationships/s)\n"
                 f"database now holds {self.db_nodes} nodes and {self.db_relationships} relationships")
 
