@@ -285,3 +285,11 @@ def test_fetched_properties_reach_the_graph(tmp_path):
     a, b = G.nodes["paper:2503.00001"], G.nodes["paper:2503.00002"]
     assert (a["upvotes"], a["citations"], a["venue"], a["date"]) == (6, 9, "Journal of Invented Results", "2025-03-03")
     assert not {"upvotes", "citations", "venue"} & set(b)
+
+
+def test_default_delays_are_the_sources_politeness():
+    from papergraph.cli_fetch import options_from
+
+    assert [options_from(s, None, 4, 2.0, 30.0, None).delay for s in ("arxiv", "arxiv-oai", "hf-daily", "openalex")] \
+        == [3.0, 3.0, 1.0, 0.2]
+    assert options_from("arxiv", 0.0, 4, 2.0, 30.0, None).delay == 0.0
