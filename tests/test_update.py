@@ -78,3 +78,14 @@ def test_first_run_needs_sources_and_a_window(tmp_path):
                                    "--until", DAYS[0]])
     assert res.exit_code == 2 and "is after --until" in res.output
     assert not (tmp_path / "f" / "update.json").exists()
+
+
+def test_two_runs_at_once_do_not_share_a_directory(tmp_path):
+    import fcntl
+
+    (tmp_path / "f").mkdir()
+    with open(tmp_path / "f" / ".update.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a run in progress
+        res = CliRunner().invoke(cli, ["update", str(tmp_path / "f"), "-s", "arxiv", "--until", DAYS[0]])
+    assert res.exit_code == 4 and "another papergraph update is running" in res.output
+    assert not (tmp_path / "f" / "papers").exists()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, OutputError
 from .export.atomic import atomic_open, make_dir
 from .fetch import SOURCES, ClientOptions, FetchSummary, Request, fetch_to_file
 
@@ -127,14 +127,43 @@ def run_update(directory: str | os.PathLike, *, sources: list[Followed] | None =
 
     Raises:
         ConfigError: no sources on a first run, or a bad date. FetchError: a source failed (the
-        state is unchanged). OutputError, Neo4jError: as for ``build`` and ``load``.
+        state is unchanged). OutputError: another run holds the directory, or as for ``build``.
+        Neo4jError: as for ``load``.
     """
+    root = make_dir(directory)
+    with _locked(root):
+        return _run(root, sources, until, since, options, build_options, neo4j, progress, fetch_bar, warn)
+
+
+@contextlib.contextmanager
+def _locked(root: Path):
+    """Hold ``DIR/.update.lock`` for the run: two runs at once (an overlapping cron job) would fetch into
+    the same files.
+
+    Raises:
+        OutputError: another run holds it.
+    """
+    import fcntl
+
+    try:
+        fh = open(root / ".update.lock", "a+")
+    except OSError as e:
+        raise OutputError(f"{root / '.update.lock'}: cannot write: {e.strerror or e}") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputError(f"{root}: another papergraph update is running in this directory") from None
+        yield
+
+
+def _run(root, sources, until, since, options, build_options, neo4j, progress, fetch_bar, warn) -> UpdateSummary:
+    """The run itself (see :func:`run_update`), with the directory locked."""
     from .api import build_outputs
     from .digest import make_digest
     from .export.digest import write_digest
     from .export.json import read_graph_json
 
-    root = make_dir(directory)
     state = read_state(root)
     where = str(root / STATE_FILE)
     followed = sources or [Followed.from_dict(d, where) for d in state.get("sources", [])]
