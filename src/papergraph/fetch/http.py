@@ -94,10 +94,11 @@ class Client:
             try:
                 body = self._get(url, params, where)
                 return parse(body)
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError) as e:
-                if last:
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as e:
+                if last:  # a body cut short or garbled: urllib3 does not retry those, this loop does
                     raise FetchError(f"{where}: cannot fetch: {_reason(e)}") from None
+            except (requests.ConnectionError, requests.Timeout) as e:  # urllib3 retried these already
+                raise FetchError(f"{where}: cannot fetch: {_reason(e)}") from None
             except BadResponse as e:
                 if last:
                     raise FetchError(f"{where}: bad response: {e}") from None
