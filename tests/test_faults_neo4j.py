@@ -146,7 +146,8 @@ def test_concurrent_loads_of_different_builds(neo4j_db, tmp_path):
     sequential = snapshot(settings)
     _wipe(settings)
 
-    procs = [subprocess.Popen(_load_cmd(tmp_path / name, 5), env=_env(settings), stdout=subprocess.PIPE,
+    procs = [subprocess.Popen(_load_cmd(tmp_path / name, 5) + ["--add-only"], env=_env(settings),  # both builds kept
+                              stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
     overlapped, deadline = False, time.monotonic() + 300
     while all(p.poll() is None for p in procs) and time.monotonic() < deadline:

@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .cli_concepts import concepts, curation_option, curation_path
+from .cli_fetch import fetch
 from .errors import PapergraphError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -139,6 +140,13 @@ def connection_options(f):
     return f
 
 
+def add_only_option(f):
+    """--add-only: a Neo4j load that adds and updates but removes nothing."""
+    return click.option("--add-only", is_flag=True,
+                        help="Neo4j: only add and update (keep what the build no longer has, e.g. to gather several "
+                             "builds in one database) instead of making the database equal to the build.")(f)
+
+
 def kb_option(f):
     """--kb/--no-kb: link concepts to public identifiers of the shipped knowledge base."""
     return click.option("--kb/--no-kb", default=True, show_default=True,
@@ -168,12 +176,13 @@ def _progress(quiet: bool):
                    "of --jobs workers].")
 @click.option("--neo4j", "to_neo4j", is_flag=True,
               help="Then load the graph into Neo4j (as `papergraph load` does; see --uri ...).")
+@add_only_option
 @curation_option
 @kb_option
 @connection_options
 @verbosity_options
 def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confidence,
-          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, curation, no_curation, kb,
+          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, add_only, curation, no_curation, kb,
           uri, user, password, database, quiet, verbose):
     """Build the paper-concept graph from INPUT files or directories ('-' reads stdin).
 
@@ -206,7 +215,7 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
         from .neo4j.loader import load_graph
 
         stats = load_graph(_graph_source(outdir), _settings(uri, user, password, database),
-                           progress=_progress(quiet))
+                           progress=_progress(quiet), sync=not add_only)
         if not quiet:
             click.echo(stats.format())
 
@@ -408,17 +417,20 @@ def _graph_source(source: str):
 @click.argument("source", type=click.Path())
 @connection_options
 @click.option("--wipe", is_flag=True, help="Delete every Paper, Concept and Result node first.")
+@add_only_option
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
               help="Rows per write transaction.")
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Write transactions in flight at once (lock conflicts between them are retried).")
 @click.option("--schema-only", is_flag=True, help="Only create the constraints and indexes (e.g. after a bulk import).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def load_cmd(source, uri, user, password, database, wipe, batch_size, workers, schema_only, quiet):
+def load_cmd(source, uri, user, password, database, wipe, add_only, batch_size, workers, schema_only, quiet):
     """Load SOURCE (a build directory or its graph.json) into Neo4j; loading again is safe.
 
     Creates the constraints and indexes of cypher/schema.cypher, then MERGEs nodes and
-    relationships in batches; concept paper_count is recounted from the database.
+    relationships in batches and removes what the build no longer has (stale SIMILAR_TO,
+    CO_OCCURS, ... left by an earlier load), so the database equals the build; concept
+    paper_count is recounted from the database.
 
     Example:
 
@@ -432,7 +444,7 @@ def load_cmd(source, uri, user, password, database, wipe, batch_size, workers, s
             click.echo(f"ran {apply_schema(driver, database)} schema statements")
         return
     stats = load_graph(_graph_source(source), settings, batch_size=batch_size, wipe_first=wipe,
-                       progress=_progress(quiet), workers=workers)
+                       progress=_progress(quiet), workers=workers, sync=not add_only)
     if not quiet:
         click.echo(stats.format())
 
@@ -626,3 +638,9 @@ def cache_clear_cmd(cache_dir):
 
 
 cli.add_command(concepts)
+cli.add_command(fetch)
+
+from .cli_live import digest, update  # noqa: E402 (it uses this module's shared options)
+
+cli.add_command(update)
+cli.add_command(digest)

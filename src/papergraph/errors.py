@@ -48,3 +48,9 @@ class ConfigError(PapergraphError):
     """A bad option value or vocabulary file."""
 
     exit_code = 2
+
+
+class FetchError(PapergraphError):
+    """A source could not be fetched: network failure, an HTTP error after retries, a malformed response."""
+
+    exit_code = 6

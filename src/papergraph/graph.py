@@ -84,7 +84,8 @@ def build_graph(
     for p in papers:
         G.add_node(paper_node(p.id), label="Paper", id=p.id, title=p.title, abstract=p.abstract,
                    date=p.date, url=p.url, authors=list(p.authors), categories=list(p.categories),
-                   sources=list(p.sources))
+                   sources=list(p.sources),
+                   **{k: v for k in ("upvotes", "citations", "venue") if (v := getattr(p, k)) is not None})
     for c in canon.concepts.values():
         G.add_node(concept_node(c.key), label="Concept", id=c.key, name=c.name, type=c.type,
                    aliases=list(c.aliases), paper_count=0, confidence=c.confidence,

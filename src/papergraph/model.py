@@ -62,6 +62,11 @@ class Paper:
     url: str | None = None
     categories: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    #: Votes of a daily-papers listing (Hugging Face), when the source has them.
+    upvotes: int | None = None
+    #: Citations and venue from a scholarly index (OpenAlex), when the paper was enriched.
+    citations: int | None = None
+    venue: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

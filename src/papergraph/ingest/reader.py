@@ -300,3 +300,6 @@ def _merge(first: Paper, dup: Paper) -> None:
     first.url = first.url or dup.url
     first.authors = first.authors or dup.authors
     first.categories = first.categories or dup.categories
+    first.upvotes = max((v for v in (first.upvotes, dup.upvotes) if v is not None), default=None)
+    first.citations = max((v for v in (first.citations, dup.citations) if v is not None), default=None)
+    first.venue = first.venue or dup.venue

@@ -2,7 +2,8 @@
 
 Every reader hands its records here, so all formats agree on what a good record is:
 a non-blank string title and abstract (``abstract`` or ``summary``), optional ``id``,
-``authors``, ``date``, ``url``, ``categories``. Unknown fields are ignored.
+``authors``, ``date``, ``url``, ``categories``, ``upvotes``, ``citations``, ``venue``. Unknown fields
+are ignored.
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ def make_paper(fields: dict, source: str) -> Paper:
         url=url,
         categories=_names(fields.get("categories"), "categories", _SPACE),
         sources=[source],
+        upvotes=_count(fields.get("upvotes"), "upvotes"),
+        citations=_count(fields.get("citations"), "citations"),
+        venue=collapse(_text(fields, "venue") or "") or None,
     )
 
 
@@ -161,6 +165,17 @@ def _names(value: object, name: str, separator: re.Pattern) -> list[str]:
         if collapse(item):
             out.append(collapse(item))
     return out
+
+
+def _count(value: object, name: str) -> int | None:
+    """A whole number >= 0 (or its decimal string, as CSV gives it), ``None`` if absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise BadRecord(f"field '{name}' must be a whole number >= 0, not {value!r:.40}")
+    return value
 
 
 def _kind(value: object) -> str:

@@ -25,6 +25,7 @@ from . import queries
 from .batches import Batches, run_batches, single
 from .library import Query, read_schema, to_plain
 from .messages import check_uri, first_line as _first_line, is_data_error as _is_data_error, redact_uri, redacted as _redacted
+from .sync import SyncStats, remove_stale
 from .rows import PAPER_LINK_TYPES, NodeRows, RelRows, check_index_sizes, graph_rows
 
 __all__ = ["Neo4jSettings", "LoadStats", "connect", "load_graph", "apply_schema", "wipe", "db_counts", "run_query"]
@@ -54,10 +55,12 @@ class LoadStats:
     seconds: float
     db_nodes: int
     db_relationships: int
+    synced: "SyncStats | None" = None  # what a synchronising load removed (see neo4j/sync.py)
 
     def format(self) -> str:
         rate = self.relationships / self.seconds if self.seconds else 0.0
-        return (f"loaded {self.nodes} nodes and {self.relationships} relationships in {self.seconds:.1f}s "
+        synced = f"{self.synced.format()}\n" if self.synced else ""
+        return (f"{synced}loaded {self.nodes} nodes and {self.relationships} relationships in {self.seconds:.1f}s "
                 f"({rate:,.0f} relationships/s)\n"
                 f"database now holds {self.db_nodes} nodes and {self.db_relationships} relationships")
 
@@ -145,7 +148,8 @@ def db_counts(driver, database: str) -> tuple[int, int]:
 
 
 def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int = 10_000,
-               wipe_first: bool = False, progress: Progress = None, workers: int = 2) -> LoadStats:
+               wipe_first: bool = False, progress: Progress = None, workers: int = 2,
+               sync: bool = False) -> LoadStats:
     """Load ``G`` into the database of ``settings``: idempotent and incremental.
 
     Nodes are MERGEd on their id and relationships on (start, type, end), so a re-load, a load
@@ -162,6 +166,9 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
         wipe_first: delete papergraph's nodes before loading.
         progress: ``click.progressbar``-like factory called as ``progress(length=, label=)``.
         workers: write transactions in flight at once.
+        sync: then remove what the database holds under papergraph's schema and ``G`` does not
+            (nodes, relationships, properties; see :mod:`papergraph.neo4j.sync`), so the database
+            equals ``G``. Without it a load only adds and updates (several builds into one database).
 
     Returns:
         What was sent and the database's counts afterwards.
@@ -184,7 +191,7 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
         bar = progress(length=n_nodes + n_rels, label="loading") if progress else contextlib.nullcontext()
         with bar as b, driver.session(database=settings.database) as session:
             update = b.update if b is not None else (lambda n: None)
-            rel_jobs = None
+            rel_jobs, synced = None, None
             if wipe_first and _holds_none(driver, settings.database):
                 rel_jobs = _create_nodes(driver, settings.database, nodes, rels, batch_size, workers, update)
             if rel_jobs is not None:  # the first load: paper_count came with the nodes
@@ -195,12 +202,14 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
                 rel_jobs = [Batches(queries.merge_relationships(rg.type, rg.start_label, rg.end_label),
                                      rg.rows, _describe(rg)) for rg in rels]
                 run_batches(driver, settings.database, rel_jobs, batch_size, workers, update)
+                if sync:
+                    synced = remove_stale(driver, settings.database, nodes, rels, batch_size=batch_size)
                 for i in range(0, len(concept_ids), batch_size):
                     session.execute_write(single, queries.RECOMPUTE_PAPER_COUNT, ids=concept_ids[i:i + batch_size])
         apply_schema(driver, settings.database)  # the full-text indexes, built over the loaded nodes
         seconds = time.perf_counter() - t0
         db_nodes, db_rels = db_counts(driver, settings.database)
-    return LoadStats(n_nodes, n_rels, seconds, db_nodes, db_rels)
+    return LoadStats(n_nodes, n_rels, seconds, db_nodes, db_rels, synced)
 
 
 def _params_text(params: dict) -> str:
