@@ -24,7 +24,7 @@ import numpy as np
 __all__ = ["add_layout", "force_layout", "SCALE"]
 
 SCALE = 1000.0
-_REPULSION = 0.004
+_REPULSION = 0.01
 _GRAVITY = 0.03
 
 
@@ -57,7 +57,7 @@ def force_layout(H: nx.Graph, *, seed: int = 0, iterations: int | None = None, e
     edges = [(idx[u], idx[v], float(d.get("weight", 1.0))) for u, v, d in H.edges(data=True) if u != v]
     ei = np.array([e[0] for e in edges], dtype=int)
     ej = np.array([e[1] for e in edges], dtype=int)
-    ew = np.array([e[2] for e in edges], dtype=float)
+    ew = np.log1p(np.array([e[2] for e in edges], dtype=float))  # damped: hubs sharing many papers stay apart
     mass = np.bincount(np.concatenate([ei, ej]), minlength=n) + 1.0  # degree + 1
     ends = np.concatenate([np.arange(n), ei, ej])
     buf = None
