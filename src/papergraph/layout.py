@@ -3,9 +3,10 @@
 Only the concept co-occurrence graph is laid out with forces, ForceAtlas2-style (Jacomy et al.
 2014, "ForceAtlas2, a continuous graph layout algorithm", PLoS ONE 9(6)): repulsion between
 every pair grows with the product of their degrees (so hubs push each other apart instead of
-collapsing the middle), attraction along an edge grows with the log of its length times the
-co-occurrence weight (LinLog, which separates communities), and a degree-weighted gravity keeps
-components close. Papers are then placed at the centre of their laid-out concepts, each weighted
+collapsing the middle), attraction along an edge grows with the log of its length times
+log(1 + co-occurrence weight) (LinLog, which separates communities; the weight damped so the
+hubs that share most papers do not pile up in one unreadable middle), and a degree-weighted
+gravity keeps components close. Papers are then placed at the centre of their laid-out concepts, each weighted
 by 1/paper_count so a paper sits by its specific concepts rather than by "large language model";
 remaining concepts go around the centre of their papers, results next to their paper. Papers
 that share no laid-out concept go on a ring around it all, their concepts next to them, and
