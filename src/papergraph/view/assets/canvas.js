@@ -6,13 +6,21 @@
 // Node index = importance rank (0 = most important): labels are placed in that order, at most
 // labelBudget() of them, each at the first of nine spots (right, left, above, below, on, diagonal) that
 // overlaps no label already placed; `labels` lists what the last frame drew ({i, box}). For
-// tens of thousands of nodes: a grid index for hit testing, nodes batched by colour when many
-// are on screen, and links drawn strongest first up to a budget.
+// tens of thousands of nodes: a grid index for hit testing; when many nodes are on screen, discs
+// written into one pixel buffer; links strongest first up to a budget, in short paths
+// (software rasterising slows down a lot on long ones).
 (function () {
   "use strict";
   const MIN_ZOOM = 0.2, MAX_ZOOM = 60;  // relative to the zoom that fits every shown node
-  const MAX_LABELS = 160, LABELS_AT_FIT = 30, LABEL_SCAN = 4000;
-  const BATCH_ABOVE = 3000, LINK_BUDGET = 15000, GRID = 96;
+  const MAX_LABELS = 160, MAX_RINGS = 200, LABELS_AT_FIT = 30, LABEL_SCAN = 4000;
+  const BATCH_ABOVE = 3000, LINK_BUDGET = 2500, PATH_CHUNK = 200, GRID = 96;
+
+  /** "#rrggbb" as one RGBA pixel (little-endian Uint32), faded towards white when asked. */
+  function packColour(hex, faded) {
+    let [r, g, b] = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+    if (faded) [r, g, b] = [r, g, b].map((v) => Math.round(v * 0.2 + 252 * 0.8));
+    return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+  }
 
   class GraphCanvas {
     /**
@@ -29,7 +37,7 @@
       this.canvas = document.createElement("canvas");
       this.canvas.tabIndex = 0;
       container.append(this.canvas);
-      this.ctx = this.canvas.getContext("2d");
+      this.ctx = this.canvas.getContext("2d", { willReadFrequently: true });
       this.visible = this.nodes.map(() => true);
       this.colour = () => "#888888";
       this.marked = new Set();
@@ -188,7 +196,10 @@
       const on = (i) => { const p = this.screenPos(i); return p.x > -50 && p.x < W + 50 && p.y > -50 && p.y < H + 50; };
       // Links: plain ones strongest first up to a budget, in one path per width; then the ones
       // touching the focus (and arrows) on top.
-      const paths = new Map(), strong = [];
+      // Many nodes on screen: every plain link 1 px wide, its weight shown by opacity instead
+      // (wider lines rasterise some 20 times slower without a GPU).
+      const shown = this.order.filter((i) => this.visible[i] && on(i)), thin = shown.length > BATCH_ABOVE;
+      const paths = new Map(), strong = [];  // style -> list of short paths (long ones rasterise slowly)
       let plain = 0;
       for (const j of this.linkOrder) {
         const l = this.links[j];
@@ -197,21 +208,31 @@
         if (!hot && plain >= LINK_BUDGET) continue;
         if (!on(l.a) && !on(l.b)) continue;
         if (hot || l.from >= 0) { strong.push([l, hot]); continue; }
-        const w = Math.round(2 * Math.min(0.5 + 0.4 * Math.log2(1 + l.w), 3)) / 2;
-        if (!paths.has(w)) paths.set(w, new Path2D());
-        const p = this.screenPos(l.a), q = this.screenPos(l.b);
-        paths.get(w).moveTo(p.x, p.y); paths.get(w).lineTo(q.x, q.y);
+        const level = Math.round(2 * Math.min(0.5 + 0.4 * Math.log2(1 + l.w), 3)) / 2;  // 0.5 .. 3
+        if (!paths.has(level)) paths.set(level, [new Path2D(), 0]);
+        const entry = paths.get(level);
+        if (entry[entry.length - 1] >= PATH_CHUNK) entry.push(new Path2D(), 0);
+        const path = entry[entry.length - 2], p = this.screenPos(l.a), q = this.screenPos(l.b);
+        path.moveTo(p.x, p.y); path.lineTo(q.x, q.y);
+        entry[entry.length - 1]++;
         plain++;
       }
-      ctx.strokeStyle = dim ? "rgba(150,150,150,0.15)" : "rgba(150,150,150,0.45)";
-      paths.forEach((path, w) => { ctx.lineWidth = w; ctx.stroke(path); });
-      strong.slice(0, LINK_BUDGET).forEach(([l, hot]) => this._drawLink(l, hot, dim));
+      paths.forEach((entry, level) => {
+        const alpha = (thin ? 0.12 + 0.12 * level : 0.45) * (dim ? 0.33 : 1);
+        ctx.strokeStyle = "rgba(150,150,150," + alpha.toFixed(3) + ")";
+        ctx.lineWidth = thin ? 1 : level;
+        for (let k = 0; k < entry.length; k += 2) ctx.stroke(entry[k]);
+      });
+      // links drawn one by one: the selected node's first, then the strongest, at most MAX_RINGS
+      const sel = (l) => (l.a === this.selected || l.b === this.selected ? 0 : 1);
+      strong.sort((x, y) => sel(x[0]) - sel(y[0])).slice(0, MAX_RINGS).forEach(([l, hot]) => this._drawLink(l, hot, dim));
       // Nodes, then labels, then the marked/selected/hovered nodes on top of everything.
       // (the selected node last, so nothing covers it)
-      const top = [...new Set([...this.marked, this.hovered, this.selected].reverse())].reverse()
+      // (at most MAX_RINGS marked nodes get a ring: the most important; the rest stay undimmed)
+      const ringed = [...this.marked].filter((i) => this.visible[i] && on(i)).sort((a, b) => a - b).slice(0, MAX_RINGS);
+      const top = [...new Set([...ringed.reverse(), this.hovered, this.selected].reverse())].reverse()
         .filter((i) => i >= 0 && this.visible[i] && on(i));
-      const shown = this.order.filter((i) => this.visible[i] && on(i));
-      if (shown.length > BATCH_ABOVE) this._drawBatched(shown, focus, dim);
+      if (thin) this._drawBatched(shown, focus, dim);
       else {
         for (const i of shown) {
           ctx.globalAlpha = dim && !focus.has(i) ? 0.2 : 1;
@@ -237,20 +258,32 @@
       this._emit("draw");
     }
 
-    /** Many nodes: one path per colour (and dimming), no outlines, circles of at least 1.5 px. */
+    /** Many nodes: filled discs written straight into a pixel buffer (one image per frame, fast
+     *  even without a GPU; no outlines or anti-aliasing), bigger nodes over smaller ones. */
     _drawBatched(shown, focus, dim) {
-      const ctx = this.ctx, paths = new Map();
-      for (const i of shown) {
-        const key = this.colour(i) + (dim && !focus.has(i) ? "|d" : "");
-        if (!paths.has(key)) paths.set(key, new Path2D());
-        const p = this.screenPos(i), r = Math.max(this.radius(i) * 0.8, 1.5), path = paths.get(key);
-        path.moveTo(p.x + r, p.y); path.arc(p.x, p.y, r, 0, 2 * Math.PI);
+      const W = this.canvas.width, H = this.canvas.height, dpr = this.dpr;
+      if (!this._dots || this._dots.width !== W || this._dots.height !== H) {
+        this._dots = document.createElement("canvas");
+        this._dots.width = W; this._dots.height = H;
+        this._dotImage = new ImageData(W, H);
       }
-      paths.forEach((path, key) => {
-        ctx.globalAlpha = key.endsWith("|d") ? 0.2 : 0.85;
-        ctx.fillStyle = key.split("|")[0]; ctx.fill(path);
-      });
-      ctx.globalAlpha = 1;
+      const px = new Uint32Array(this._dotImage.data.buffer), rgba = this._rgba || (this._rgba = new Map());
+      px.fill(0);
+      for (const i of shown) {
+        const faded = dim && !focus.has(i), key = this.colour(i) + (faded ? "|d" : "");
+        if (!rgba.has(key)) rgba.set(key, packColour(this.colour(i), faded));
+        const value = rgba.get(key), p = this.screenPos(i), r = Math.max(this.radius(i) * 0.8 * dpr, 1);
+        const cx = p.x * dpr, cy = p.y * dpr;
+        const y0 = Math.max(Math.ceil(cy - r), 0), y1 = Math.min(Math.floor(cy + r), H - 1);
+        for (let y = y0; y <= y1; y++) {
+          const half = Math.sqrt(Math.max(r * r - (y - cy) ** 2, 0));
+          const x0 = Math.max(Math.round(cx - half), 0), x1 = Math.min(Math.round(cx + half) + 1, W);
+          if (x1 > x0) px.fill(value, y * W + x0, y * W + x1);
+        }
+      }
+      this._dots.getContext("2d", { willReadFrequently: true }).putImageData(this._dotImage, 0, 0);
+      const ctx = this.ctx;
+      ctx.save(); ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.drawImage(this._dots, 0, 0); ctx.restore();
     }
 
     _drawNode(i) {
@@ -281,7 +314,9 @@
     /** Label box of node i at spot 0 (right), 1 (left), 2 (above), 3 (below), 4 (on the node),
      *  5-8 (the four diagonals): [x0, y0, x1, y1]. */
     _labelBox(i, spot) {
-      const p = this.screenPos(i), r = this.radius(i), w = this.ctx.measureText(this.nodes[i].label).width + 2;
+      const n = this.nodes[i], p = this.screenPos(i), r = this.radius(i);
+      if (n.textWidth === undefined) n.textWidth = this.ctx.measureText(n.label).width + 2;  // 12px font
+      const w = n.textWidth;
       const d = r * 0.7 + 2;
       switch (spot) {
         case 1: return [p.x - r - 5 - w, p.y - 8, p.x - r - 3, p.y + 8];
