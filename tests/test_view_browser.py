@@ -356,3 +356,49 @@ def test_empty_and_single_concept_maps_load(browser, tmp_path):
     assert browser.execute_script("return [pgView.shown, pgView.canvas.drawn]") == [1, 1]
     assert browser.execute_script("return pgView.search('x')") == ["x"]
     assert browser.get_log("browser") == []
+
+
+def _many_concepts_graph(n):
+    """n concepts on a grid, named by n // 4 papers (four each), two types; positions set directly."""
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    side = int(n ** 0.5) + 1
+    for c in range(n):
+        G.add_node(f"concept:c{c}", label="Concept", id=f"c{c}", name=f"concept {c}", aliases=[],
+                   type=("Model", "Task")[c % 2], paper_count=1 + (n - c) // 500,
+                   viz={"position": {"x": (c % side) * 10.0, "y": (c // side) * 10.0}})
+    for p in range(n // 4):
+        G.add_node(f"paper:p{p}", label="Paper", id=f"p{p}", title=f"paper {p}", date="2024-01-01", url="")
+        for c in range(4 * p, 4 * p + 4):
+            G.add_edge(f"paper:p{p}", f"concept:c{c}", key="USES", type="USES", evidence="")
+        G.add_edge(f"concept:c{4 * p}", f"concept:c{4 * p + 1}", key="CO_OCCURS", type="CO_OCCURS", weight=2)
+    return G
+
+
+def test_many_concepts_are_drawn_in_bulk_where_they_are(browser, tmp_path):
+    n = 5000  # above the number of on-screen nodes from which the renderer draws them in bulk
+    write_map(_many_concepts_graph(n), tmp_path / "many.html")
+    assert open_map(browser, tmp_path / "many.html") == []
+    browser.find_element("id", "pg-fit").click()
+    browser.execute_script("pgView.canvas.draw()")
+    assert browser.execute_script("return [pgView.shown, pgView.canvas.drawn, pgView.links]") == [n, n, n // 4]
+    # the most important concept (drawn last, so on top) is there, in its type colour
+    x, y = node_client_pos(browser, 0)
+    assert pixel(browser, x, y) == hex_rgb(browser.execute_script("return pgView.canvas.colour(0)"))
+    # and a click there opens it (the grid hit test)
+    pointer(browser, x, y, click=True)
+    assert attr(browser, "data-selected") == "c0"
+
+    # the overview inset moves the main view: a click on its centre centres the whole graph
+    inset = browser.find_element("css selector", ".pg-overview")
+    browser.execute_script("pgView.canvas.zoomAt(6, 0, 0)")
+    r = browser.execute_script("const b = arguments[0].getBoundingClientRect(); return [b.left, b.top, b.width, b.height];", inset)
+    pointer(browser, r[0] + r[2] / 2, r[1] + r[3] / 2, click=True)
+    # offset of the graph's centre from the view's centre, and 1.5 inset pixels, in screen pixels
+    dx, dy, tol = browser.execute_script(
+        "const c = pgView.canvas, b = c.bounds(), ik = Math.min(172 / (b[2] - b[0]), 112 / (b[3] - b[1]));"
+        "return [((b[0] + b[2]) / 2) * c.k + c.tx - c.width / 2, ((b[1] + b[3]) / 2) * c.k + c.ty - c.height / 2,"
+        " 1.5 * c.k / ik];")
+    assert abs(dx) < tol and abs(dy) < tol
+    assert browser.get_log("browser") == []
