@@ -402,3 +402,21 @@ def test_many_concepts_are_drawn_in_bulk_where_they_are(browser, tmp_path):
         " 1.5 * c.k / ik];")
     assert abs(dx) < tol and abs(dy) < tol
     assert browser.get_log("browser") == []
+
+
+def test_map_frame_bench_runs(browser, repo_dir, tmp_path):
+    """bench/map_frames.py (the 30k frame-time figures of BENCHMARKS.md) works, on a small graph."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_map_frames", repo_dir / "bench" / "map_frames.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = tmp_path / "frames.json"
+    assert bench.main(["--concepts", "600", "--papers", "200", "--json", str(out), "--keep", str(tmp_path)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["concepts"] == 600
+    for view in ("start", "fit", "zoom8", "search"):
+        assert 0 < figures[view]["nodes_drawn"] <= 600 and figures[view]["labels"] > 0
+        assert figures[view]["pan_interval"]["median_ms"] > 0
+    assert figures["fit"]["nodes_drawn"] == 600
+    assert (tmp_path / "map.html").exists() and (tmp_path / "graph.json").exists()
