@@ -68,7 +68,9 @@ def colour_groups(G: nx.MultiDiGraph, community: dict[str, int]) -> tuple[list[d
                "color": COMMUNITY_COLORS[i], "community": com} for i, com in enumerate(ranked)]
     group_of = {c: index.get(com, len(groups)) for c, com in community.items()}
     rest = sum(1 for g in group_of.values() if g == len(groups))
-    small = len(sizes) - len(ranked)
-    groups.append({"label": f"other ({small} smaller communities and unlinked concepts)", "size": rest,
+    small, lone = len(sizes) - len(ranked), sum(1 for com in community.values() if com < 0)
+    parts = ([f"{small} smaller communit{'y' if small == 1 else 'ies'}"] if small else []) + (
+        [f"{lone} concept{'' if lone == 1 else 's'} in no community"] if lone else [])
+    groups.append({"label": "other" + (": " + ", ".join(parts) if parts else ""), "size": rest,
                    "color": OTHER_COLOR, "community": -1})
     return groups, group_of
