@@ -36,6 +36,15 @@
   });
   gc.colour = (i) => colourOf(concepts[i]);
   const overview = new window.PgOverview(graphBox, gc);
+  function reserve() {  // keep labels off the overview inset and the zoom buttons
+    const at = gc.canvas.getBoundingClientRect();
+    gc.reserved = [overview.box, $("pg-zoom")].map((e) => {
+      const b = e.getBoundingClientRect();
+      return [b.left - at.left - 4, b.top - at.top - 4, b.right - at.left + 4, b.bottom - at.top + 4];
+    });
+  }
+  reserve();
+  new ResizeObserver(() => { reserve(); gc.requestDraw(); }).observe(graphBox);
 
   const view = { ready: false, total: concepts.length, shown: concepts.length, links: data.links.length,
                  highlighted: [], selected: -1, canvas: gc, screenPos: (i) => gc.screenPos(i) };

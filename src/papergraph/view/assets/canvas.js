@@ -45,6 +45,7 @@
       this.hovered = -1;
       this.k = 1; this.fitK = 1; this.tx = 0; this.ty = 0;  // screen = world * k + t
       this.frames = 0; this.drawn = 0; this.labelled = 0; this.labels = [];
+      this.reserved = [];  // screen boxes no label may cover (the inset, the zoom buttons)
       this.listeners = { click: [], hover: [], draw: [] };
       this.adj = this.nodes.map(() => []);
       this.links.forEach((l) => { this.adj[l.a].push(l.b); this.adj[l.b].push(l.a); });
@@ -347,7 +348,7 @@
       const ctx = this.ctx, own = top.filter((i) => i === this.selected || i === this.hovered);
       ctx.font = "12px system-ui, sans-serif";
       ctx.textBaseline = "middle";
-      const boxes = own.map((i) => this._labelBox(i, 0));
+      const boxes = own.map((i) => this._labelBox(i, 0)).concat(this.reserved);
       const placed = [];
       const tryPlace = (i, colour) => {
         if (own.includes(i) || !this.visible[i] || !on(i)) return;
