@@ -30,7 +30,7 @@ def test_page_is_self_contained(sample_graph):
     page = render_map(G, title="t")
     data, scripts, csp = page_parts(page)
     assert data == json.loads(json.dumps(map_data(G, title="t")))
-    assert len(scripts) == 3  # our renderer, its overview inset and the page logic; nothing loaded
+    assert len(scripts) == 4  # our renderer (two parts), its overview inset and the page logic
     assert not re.search(r"""\b(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
     assert "vis-network" not in page and "import(" not in page
     for code in scripts:
@@ -68,7 +68,7 @@ def test_hostile_strings_cannot_leave_the_json_block(sample_graph):
     G.nodes["concept:bert"]["aliases"] = [HOSTILE]
     page = render_map(G, title=HOSTILE)
     data, scripts, _ = page_parts(page)
-    assert page.count("<script") == 4 and page.count("</script>") == 4
+    assert page.count("<script") == 5 and page.count("</script>") == 5
     block = re.search(r'id="pg-data">(.*?)</script>', page, re.S)[1]
     assert not set("<>&\u2028\u2029") & set(block)  # all written as \\uXXXX escapes
     assert "<img" not in page and "<!--" not in page.split("<body>")[1]

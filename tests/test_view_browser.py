@@ -339,7 +339,7 @@ def test_hostile_strings_are_shown_as_text(browser, sample_graph, tmp_path):
     time.sleep(0.2)
     assert browser.execute_script("return window.__pwned === undefined")
     assert browser.execute_script("return document.querySelectorAll('img, svg, iframe, object').length") == 0
-    assert browser.execute_script("return document.scripts.length") == 4
+    assert browser.execute_script("return document.scripts.length") == 5
     assert browser.get_log("browser") == []
 
 

@@ -1,8 +1,8 @@
 """One self-contained HTML file showing the concept graph (works offline, from file://).
 
 The page inlines papergraph's own renderer (``assets/canvas.js``: a <canvas> drawing at the
-positions of :mod:`papergraph.layout`, with pan, zoom, hit testing and labels by importance),
-its overview inset (``assets/overview.js``), the page logic (``assets/app.js``: search, type
+positions of :mod:`papergraph.layout`, with pan, zoom and hit testing; ``assets/canvas_draw.js``:
+its bulk drawing and labels by importance), its overview inset (``assets/overview.js``), the page logic (``assets/app.js``: search, type
 filter, colour switch, tooltip, details panel, papers tab) and ``assets/map.css``; no
 third-party code (why not a library's WebGL renderer: see the README, "The map"). The graph is embedded as JSON in
 ``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 written as
@@ -126,17 +126,15 @@ def _sha256(code: str) -> str:
 
 def render_map(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> str:
     """The whole HTML page for ``G`` as a string."""
-    canvas, overview, app = (_inline_js(_asset(name)) for name in ("canvas.js", "overview.js", "app.js"))
-    csp = ("default-src 'none'; script-src " + " ".join(map(_sha256, (canvas, overview, app)))
+    scripts = [_inline_js(_asset(name)) for name in ("canvas.js", "canvas_draw.js", "overview.js", "app.js")]
+    csp = ("default-src 'none'; script-src " + " ".join(map(_sha256, scripts))
            + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:")
     parts = {
         "@@CSP@@": html.escape(csp, quote=True),
         "@@TITLE@@": html.escape(title),
         "@@CSS@@": _asset("map.css").replace("</", "<\\/"),
         "@@DATA@@": _json_for_script(map_data(G, title=title)),
-        "@@CANVAS@@": canvas,
-        "@@OVERVIEW@@": overview,
-        "@@APP@@": app,
+        "@@SCRIPTS@@": "\n".join(f"<script>{code}</script>" for code in scripts),
     }
     page = _asset("template.html")
     # One pass, so that text inserted for one marker is never searched for another.
