@@ -30,7 +30,7 @@ def test_page_is_self_contained(sample_graph):
     page = render_map(G, title="t")
     data, scripts, csp = page_parts(page)
     assert data == json.loads(json.dumps(map_data(G, title="t")))
-    assert len(scripts) == 2  # our renderer and the page logic; no library, nothing loaded
+    assert len(scripts) == 4  # our renderer (two parts), its overview inset and the page logic
     assert not re.search(r"""\b(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
     assert "vis-network" not in page and "import(" not in page
     for code in scripts:
@@ -68,7 +68,7 @@ def test_hostile_strings_cannot_leave_the_json_block(sample_graph):
     G.nodes["concept:bert"]["aliases"] = [HOSTILE]
     page = render_map(G, title=HOSTILE)
     data, scripts, _ = page_parts(page)
-    assert page.count("<script") == 3 and page.count("</script>") == 3
+    assert page.count("<script") == 5 and page.count("</script>") == 5
     block = re.search(r'id="pg-data">(.*?)</script>', page, re.S)[1]
     assert not set("<>&\u2028\u2029") & set(block)  # all written as \\uXXXX escapes
     assert "<img" not in page and "<!--" not in page.split("<body>")[1]
@@ -98,3 +98,55 @@ def test_empty_graph_renders():
     page = render_map(nx.MultiDiGraph())
     data, _, _ = page_parts(page)
     assert data["concepts"] == [] and data["links"] == []
+
+
+def test_concepts_come_by_importance_and_every_one_has_a_colour_group(sample_graph):
+    G = sample_graph(extra=True)
+    analysis.add_analytics(G)
+    # a concept named by one paper only has no CO_OCCURS edge, so Louvain leaves it out (-1)
+    lone = [n for n, d in G.nodes(data=True) if d["label"] == "Concept" and d["community"] == -1]
+    assert lone
+    data = map_data(G)
+    key = [(-c["papers"], -G.nodes["concept:" + c["id"]]["pagerank"]) for c in data["concepts"]]
+    assert key == sorted(key)
+    groups = data["groups"]
+    assert groups[-1]["community"] == -1 and groups[-1]["label"].startswith("other")
+    assert all(0 <= c["group"] < len(groups) for c in data["concepts"])
+    assert sum(g["size"] for g in groups) == len(data["concepts"])
+    assert len({g["color"] for g in groups}) == len(groups)
+    # a lone concept takes the community its papers' other concepts are in
+    by_id = {c["id"]: c for c in data["concepts"]}
+    for n in lone:
+        papers = [p for p in G.predecessors(n) if G.nodes[p]["label"] == "Paper"]
+        placed = {G.nodes[m]["community"] for p in papers for m in G.successors(p)
+                  if G.nodes[m]["label"] == "Concept" and G.nodes[m]["community"] >= 0}
+        if len(placed) == 1:
+            assert by_id[G.nodes[n]["id"]]["community"] == placed.pop()
+
+
+def test_small_communities_are_grouped_as_other(sample_graph):
+    from papergraph.view.groups import COMMUNITY_COLORS, MIN_SIZE, OTHER_COLOR, colour_groups
+
+    G = sample_graph()
+    n_big = len(COMMUNITY_COLORS) + 2  # two more big communities than colours
+    G.graph["communities"] = [{"id": i, "label": f"c{i}"} for i in range(n_big + 5)]
+    community = {f"b{i}:{k}": i for i in range(n_big) for k in range(MIN_SIZE + n_big - i)}
+    community.update({f"s{i}": n_big + i for i in range(5)})  # five communities of one
+    community["lone"] = -1
+    groups, group_of = colour_groups(G, community)
+    assert [g["community"] for g in groups[:-1]] == list(range(len(COMMUNITY_COLORS)))  # largest first
+    assert [g["label"] for g in groups[:2]] == ["c0", "c1"]
+    assert [g["color"] for g in groups[:-1]] == list(COMMUNITY_COLORS)
+    other = groups[-1]
+    assert other["community"] == -1 and other["color"] == OTHER_COLOR and other["label"].startswith("other")
+    assert other["size"] == 5 + 1 + (MIN_SIZE + 1) + (MIN_SIZE + 2)  # singles, lone, two smallest big ones
+    assert {c for c, g in group_of.items() if g == len(groups) - 1} == (
+        {f"s{i}" for i in range(5)} | {"lone"} | {c for c, com in community.items() if com in (n_big - 1, n_big - 2)})
+
+
+def test_papers_carry_their_id(sample_graph):
+    G = sample_graph()
+    analysis.add_analytics(G)
+    data = map_data(G)
+    ids = {str(d["id"]) for n, d in G.nodes(data=True) if d["label"] == "Paper"}
+    assert {p["id"] for p in data["papers"]} == ids

@@ -333,8 +333,11 @@ def _read_built(outdir: str):
 def view_cmd(outdir, output, title):
     """Write an offline interactive map of the concept graph in OUTDIR (one HTML file).
 
-    Open it in a browser, no network needed: search concepts and aliases, filter by type,
-    colour by type or community, click a concept for its papers and evidence sentences.
+    Open it in a browser, no network needed. It opens on the most important concepts
+    (labelled by paper count, then PageRank) with an overview inset; search concepts and
+    aliases (exact, then prefix, then word-prefix matches; Enter takes the best), filter by
+    type, colour by type or community, click a concept for its papers and evidence sentences,
+    or search papers in the Papers tab.
 
     Example:
 

@@ -3,9 +3,10 @@
 Only the concept co-occurrence graph is laid out with forces, ForceAtlas2-style (Jacomy et al.
 2014, "ForceAtlas2, a continuous graph layout algorithm", PLoS ONE 9(6)): repulsion between
 every pair grows with the product of their degrees (so hubs push each other apart instead of
-collapsing the middle), attraction along an edge grows with the log of its length times the
-co-occurrence weight (LinLog, which separates communities), and a degree-weighted gravity keeps
-components close. Papers are then placed at the centre of their laid-out concepts, each weighted
+collapsing the middle), attraction along an edge grows with the log of its length times
+log(1 + co-occurrence weight) (LinLog, which separates communities; the weight damped so the
+hubs that share most papers do not pile up in one unreadable middle), and a degree-weighted
+gravity keeps components close. Papers are then placed at the centre of their laid-out concepts, each weighted
 by 1/paper_count so a paper sits by its specific concepts rather than by "large language model";
 remaining concepts go around the centre of their papers, results next to their paper. Papers
 that share no laid-out concept go on a ring around it all, their concepts next to them, and
@@ -24,7 +25,7 @@ import numpy as np
 __all__ = ["add_layout", "force_layout", "SCALE"]
 
 SCALE = 1000.0
-_REPULSION = 0.004
+_REPULSION = 0.01
 _GRAVITY = 0.03
 
 
@@ -57,7 +58,7 @@ def force_layout(H: nx.Graph, *, seed: int = 0, iterations: int | None = None, e
     edges = [(idx[u], idx[v], float(d.get("weight", 1.0))) for u, v, d in H.edges(data=True) if u != v]
     ei = np.array([e[0] for e in edges], dtype=int)
     ej = np.array([e[1] for e in edges], dtype=int)
-    ew = np.array([e[2] for e in edges], dtype=float)
+    ew = np.log1p(np.array([e[2] for e in edges], dtype=float))  # damped: hubs sharing many papers stay apart
     mass = np.bincount(np.concatenate([ei, ej]), minlength=n) + 1.0  # degree + 1
     ends = np.concatenate([np.arange(n), ei, ej])
     buf = None

@@ -114,7 +114,7 @@ def write_plots(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, top: int = 10,
         ConfigError: matplotlib is not installed.
     """
     from .export.gexf import TYPE_COLORS
-    from .view.html import COMMUNITY_COLORS
+    from .view.groups import OTHER_COLOR, colour_groups, map_communities
 
     plt = _pyplot()
     out = Path(outdir)
@@ -158,8 +158,10 @@ def write_plots(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, top: int = 10,
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     comms = s.communities
+    groups, _ = colour_groups(G, map_communities(G))  # the map's colours: by community id, else "other"
+    com_colour = {g["community"]: g["color"] for g in groups if g["community"] >= 0}
     ax.barh([f"{c['id']}: {c['label']}"[:60] for c in comms][::-1], [c["size"] for c in comms][::-1],
-            color=[COMMUNITY_COLORS[c["id"] % len(COMMUNITY_COLORS)] for c in comms][::-1])  # as in the map
+            color=[com_colour.get(c["id"], OTHER_COLOR) for c in comms][::-1])
     ax.set_title(f"Largest communities (of {s.n_communities})")
     ax.set_xlabel("concepts")
     paths.append(_save(fig, out / "communities.png", plt))

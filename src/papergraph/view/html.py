@@ -1,9 +1,10 @@
 """One self-contained HTML file showing the concept graph (works offline, from file://).
 
 The page inlines papergraph's own renderer (``assets/canvas.js``: a <canvas> drawing at the
-positions of :mod:`papergraph.layout`, with pan, zoom and hit testing), the page logic
-(``assets/app.js``: search, type filter, colour switch, tooltip, details panel) and
-``assets/map.css``; no third-party code. The graph is embedded as JSON in
+positions of :mod:`papergraph.layout`, with pan, zoom and hit testing; ``assets/canvas_draw.js``:
+its bulk drawing and labels by importance), its overview inset (``assets/overview.js``), the page logic (``assets/app.js``: search, type
+filter, colour switch, tooltip, details panel, papers tab) and ``assets/map.css``; no
+third-party code (why not a library's WebGL renderer: see the README, "The map"). The graph is embedded as JSON in
 ``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 written as
 ``\\uXXXX`` so no title or sentence can end the script element. The app builds the DOM with
 ``textContent`` only, and a Content-Security-Policy allows just the two inlined scripts (by hash)
@@ -25,12 +26,10 @@ import networkx as nx
 from ..export.gexf import TYPE_COLORS
 from ..graph import concepts_of, papers_of
 from ..trends import parse_date
+from .groups import COMMUNITY_COLORS, colour_groups, map_communities
 
 __all__ = ["map_data", "render_map", "COMMUNITY_COLORS"]
 
-#: Colours cycled over communities 0, 1, 2, ...; concepts without a community (-1) are grey.
-COMMUNITY_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
-                    "#e377c2", "#bcbd22", "#393b79", "#637939", "#843c39")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -41,15 +40,21 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 def map_data(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> dict:
     """The JSON the page shows: concepts, their links, and the papers naming each concept.
 
+    Concepts come most important first (paper count, then PageRank), which is the order the page
+    labels them in; ``group`` indexes ``groups``, the community colours (see :mod:`.groups`).
+
     Returns:
-        ``{"title", "type_colors", "community_colors", "communities", "concepts", "links",
-        "papers"}``; concepts refer to papers, and links to concepts, by list index.
+        ``{"title", "type_colors", "groups", "communities", "concepts", "links", "papers"}``;
+        concepts refer to papers, and links to concepts, by list index.
     """
-    cids = sorted(concepts_of(G), key=lambda n: (-int(G.nodes[n].get("paper_count") or 0), n))
+    cids = sorted(concepts_of(G), key=lambda n: (-int(G.nodes[n].get("paper_count") or 0),
+                                                -float(G.nodes[n].get("pagerank") or 0.0), n))
     cindex = {n: i for i, n in enumerate(cids)}
     pids = sorted(papers_of(G), key=lambda n: (str(G.nodes[n].get("date") or ""), n), reverse=True)
     pindex = {n: i for i, n in enumerate(pids)}
-    papers = [{"title": str(G.nodes[p].get("title") or ""), "date": _display_date(G.nodes[p].get("date")),
+    community = map_communities(G)
+    groups, group_of = colour_groups(G, community)
+    papers = [{"id": _plain_id(G, p), "title": str(G.nodes[p].get("title") or ""), "date": _display_date(G.nodes[p].get("date")),
                "url": _safe_url(G.nodes[p].get("url"))} for p in pids]
     concepts = []
     for n in cids:
@@ -59,8 +64,8 @@ def map_data(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> dict:
                         for u, _, k, e in G.in_edges(n, keys=True, data=True) if u in pindex),
                        key=lambda t: t[0])
         concepts.append({
-            "id": str(d.get("id", n)), "name": str(d.get("name") or n), "type": str(d.get("type") or ""),
-            "aliases": [str(a) for a in d.get("aliases") or []], "community": int(d.get("community", -1)),
+            "id": _plain_id(G, n), "name": str(d.get("name") or n), "type": str(d.get("type") or ""),
+            "aliases": [str(a) for a in d.get("aliases") or []], "community": community[n], "group": group_of[n],
             "papers": int(d.get("paper_count") or 0), "x": float(pos.get("x", 0.0)),
             "y": -float(pos.get("y", 0.0)), "named": [list(t) for t in named],
         })
@@ -76,10 +81,15 @@ def map_data(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> dict:
     return {
         "title": title,
         "type_colors": {t: _hex(c) for t, c in TYPE_COLORS.items()},
-        "community_colors": list(COMMUNITY_COLORS),
+        "groups": groups,
         "communities": list(G.graph.get("communities") or []),
         "concepts": concepts, "links": list(links.values()), "papers": papers,
     }
+
+
+def _plain_id(G: nx.MultiDiGraph, n: str) -> str:
+    """The node's own id ("2405.00001", "bert"): its ``id``, else the node key without "paper:"/"concept:"."""
+    return str(G.nodes[n].get("id") or re.sub(r"^(paper|concept):", "", str(n)))
 
 
 def _display_date(value) -> str:
@@ -116,16 +126,15 @@ def _sha256(code: str) -> str:
 
 def render_map(G: nx.MultiDiGraph, *, title: str = "papergraph map") -> str:
     """The whole HTML page for ``G`` as a string."""
-    canvas, app = _inline_js(_asset("canvas.js")), _inline_js(_asset("app.js"))
-    csp = ("default-src 'none'; script-src " + _sha256(canvas) + " " + _sha256(app)
+    scripts = [_inline_js(_asset(name)) for name in ("canvas.js", "canvas_draw.js", "overview.js", "app.js")]
+    csp = ("default-src 'none'; script-src " + " ".join(map(_sha256, scripts))
            + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:")
     parts = {
         "@@CSP@@": html.escape(csp, quote=True),
         "@@TITLE@@": html.escape(title),
         "@@CSS@@": _asset("map.css").replace("</", "<\\/"),
         "@@DATA@@": _json_for_script(map_data(G, title=title)),
-        "@@CANVAS@@": canvas,
-        "@@APP@@": app,
+        "@@SCRIPTS@@": "\n".join(f"<script>{code}</script>" for code in scripts),
     }
     page = _asset("template.html")
     # One pass, so that text inserted for one marker is never searched for another.

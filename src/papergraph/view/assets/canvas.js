@@ -2,10 +2,19 @@
 // (papergraph.layout), with pan (drag), zoom (wheel, buttons), hit testing and non-overlapping
 // labels. It knows nothing about papers; app.js wires it to the page. Labels are drawn with
 // fillText, which never interprets markup.
+//
+// Node index = importance rank (0 = most important): labels are placed in that order, at most
+// labelBudget() of them, each at the first of nine spots (right, left, above, below, on, diagonal) that
+// overlaps no label already placed; `labels` lists what the last frame drew ({i, box}). For
+// tens of thousands of nodes: a grid index for hit testing; when many nodes are on screen, discs
+// written into one pixel buffer; links strongest first up to a budget, in short paths
+// (software rasterising slows down a lot on long ones). The bulk drawing and the label placement
+// are in canvas_draw.js, which adds them to this class.
 (function () {
   "use strict";
   const MIN_ZOOM = 0.2, MAX_ZOOM = 60;  // relative to the zoom that fits every shown node
-  const MAX_LABELS = 160;
+  const MAX_RINGS = 200;
+  const BATCH_ABOVE = 3000, LINK_BUDGET = 2500, PATH_CHUNK = 200, GRID = 96;
 
   class GraphCanvas {
     /**
@@ -22,19 +31,23 @@
       this.canvas = document.createElement("canvas");
       this.canvas.tabIndex = 0;
       container.append(this.canvas);
-      this.ctx = this.canvas.getContext("2d");
+      this.ctx = this.canvas.getContext("2d", { willReadFrequently: true });
       this.visible = this.nodes.map(() => true);
       this.colour = () => "#888888";
       this.marked = new Set();
       this.selected = -1;
       this.hovered = -1;
       this.k = 1; this.fitK = 1; this.tx = 0; this.ty = 0;  // screen = world * k + t
-      this.frames = 0; this.drawn = 0; this.labelled = 0;
-      this.listeners = { click: [], hover: [] };
+      this.frames = 0; this.drawn = 0; this.labelled = 0; this.labels = [];
+      this.reserved = [];  // screen boxes no label may cover (the inset, the zoom buttons)
+      this.listeners = { click: [], hover: [], draw: [] };
       this.adj = this.nodes.map(() => []);
       this.links.forEach((l) => { this.adj[l.a].push(l.b); this.adj[l.b].push(l.a); });
       // Small nodes first, so big ones are drawn on top and hit first.
-      this.order = this.nodes.map((_, i) => i).sort((a, b) => this.nodes[a].r - this.nodes[b].r || a - b);
+      this.order = this.nodes.map((_, i) => i).sort((a, b) => this.nodes[a].r - this.nodes[b].r || b - a);
+      this.linkOrder = this.links.map((_, j) => j).sort((a, b) => this.links[b].w - this.links[a].w || a - b);
+      this.maxR = this.nodes.reduce((m, n) => Math.max(m, n.r), 0);
+      this._buildGrid();
       this._pending = false;
       this._bindEvents();
       this.resize();
@@ -55,19 +68,65 @@
       this.canvas.style.height = h + "px";
     }
 
-    /** Zoom and pan so that every shown node is in view. */
-    fit() {
+    _buildGrid() {
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      this.nodes.forEach((n) => { x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x); y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y); });
+      if (x0 === Infinity) { x0 = y0 = 0; x1 = y1 = 1; }
+      this.grid = { x0, y0, cw: Math.max(x1 - x0, 1e-9) / GRID, ch: Math.max(y1 - y0, 1e-9) / GRID, cells: new Map() };
       this.nodes.forEach((n, i) => {
+        const key = this._cell(n.x, n.y);
+        if (!this.grid.cells.has(key)) this.grid.cells.set(key, []);
+        this.grid.cells.get(key).push(i);
+      });
+    }
+
+    _cell(x, y) {
+      const g = this.grid, cx = Math.min(Math.max(Math.floor((x - g.x0) / g.cw), 0), GRID - 1);
+      return cx * GRID + Math.min(Math.max(Math.floor((y - g.y0) / g.ch), 0), GRID - 1);
+    }
+
+    /** World-coordinate box of the shown nodes among `indices` (all nodes if omitted). */
+    bounds(indices) {
+      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      (indices || this.nodes.map((_, i) => i)).forEach((i) => {
         if (!this.visible[i]) return;
+        const n = this.nodes[i];
         x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x); y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y);
       });
-      if (x0 === Infinity) { x0 = y0 = -1; x1 = y1 = 1; }
-      const m = 30, w = Math.max(this.width - 2 * m, 10), h = Math.max(this.height - 2 * m, 10);
-      this.k = this.fitK = Math.min(w / Math.max(x1 - x0, 1e-9), h / Math.max(y1 - y0, 1e-9), 1e6);
-      if (!isFinite(this.k) || x1 - x0 < 1e-9 && y1 - y0 < 1e-9) this.k = this.fitK = 1;
-      this.tx = this.width / 2 - (x0 + x1) / 2 * this.k;
-      this.ty = this.height / 2 - (y0 + y1) / 2 * this.k;
+      return x0 === Infinity ? null : [x0, y0, x1, y1];
+    }
+
+    /** Zoom and pan so that every shown node is in view (this zoom is the reference `fitK`). */
+    fit() {
+      const b = this.bounds() || [-1, -1, 1, 1];
+      this.k = this.fitK = this._zoomFor(b);
+      this._centreBox(b);
+    }
+
+    /** Show the shown nodes among `indices` as large as fits (at least the fit zoom). */
+    fitTo(indices) {
+      const b = this.bounds(indices);
+      if (!b) return;
+      this.k = Math.min(Math.max(this._zoomFor(b), this.fitK), this.fitK * MAX_ZOOM);
+      this._centreBox(b);
+    }
+
+    _zoomFor(b) {
+      const m = 40, w = Math.max(this.width - 2 * m, 10), h = Math.max(this.height - 2 * m, 10);
+      const k = Math.min(w / Math.max(b[2] - b[0], 1e-9), h / Math.max(b[3] - b[1], 1e-9), 1e6);
+      return !isFinite(k) || (b[2] - b[0] < 1e-9 && b[3] - b[1] < 1e-9) ? 1 : k;
+    }
+
+    _centreBox(b) {
+      this.tx = this.width / 2 - (b[0] + b[2]) / 2 * this.k;
+      this.ty = this.height / 2 - (b[1] + b[3]) / 2 * this.k;
+      this.requestDraw();
+    }
+
+    /** Centre the view on world point (x, y), keeping the zoom. */
+    panTo(x, y) {
+      this.tx = this.width / 2 - x * this.k;
+      this.ty = this.height / 2 - y * this.k;
       this.requestDraw();
     }
 
@@ -94,13 +153,22 @@
 
     /** The shown node under canvas point (sx, sy), or -1. */
     nodeAt(sx, sy) {
-      for (let j = this.order.length - 1; j >= 0; j--) {
-        const i = this.order[j];
-        if (!this.visible[i]) continue;
-        const p = this.screenPos(i), r = this.radius(i) + 3;
-        if ((p.x - sx) ** 2 + (p.y - sy) ** 2 <= r * r) return i;
+      const g = this.grid, wx = (sx - this.tx) / this.k, wy = (sy - this.ty) / this.k;
+      const reach = (this.maxR * 4 + 3) / this.k;
+      const cx0 = Math.floor((wx - reach - g.x0) / g.cw), cx1 = Math.floor((wx + reach - g.x0) / g.cw);
+      const cy0 = Math.floor((wy - reach - g.y0) / g.ch), cy1 = Math.floor((wy + reach - g.y0) / g.ch);
+      let best = -1, bestR = -1;
+      for (let cx = Math.max(cx0, 0); cx <= Math.min(cx1, GRID - 1); cx++) {
+        for (let cy = Math.max(cy0, 0); cy <= Math.min(cy1, GRID - 1); cy++) {
+          for (const i of g.cells.get(cx * GRID + cy) || []) {
+            if (!this.visible[i]) continue;
+            const p = this.screenPos(i), r = this.radius(i) + 3;
+            // the biggest node under the point wins (it is drawn on top), then the most important
+            if ((p.x - sx) ** 2 + (p.y - sy) ** 2 <= r * r && (r > bestR || (r === bestR && i < best))) { best = i; bestR = r; }
+          }
+        }
       }
-      return -1;
+      return best;
     }
 
     requestDraw() {
@@ -116,37 +184,59 @@
     }
 
     draw() {
+      const t0 = performance.now();
       const ctx = this.ctx, W = this.width, H = this.height, focus = this._focus(), dim = focus.size > 0;
       ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
       ctx.clearRect(0, 0, W, H);
       const on = (i) => { const p = this.screenPos(i); return p.x > -50 && p.x < W + 50 && p.y > -50 && p.y < H + 50; };
-      // Links: plain ones in one path per width, then the ones touching the focus on top.
-      const paths = new Map(), strong = [];
-      this.links.forEach((l) => {
-        if (!this.visible[l.a] || !this.visible[l.b] || (!on(l.a) && !on(l.b))) return;
+      // Links: plain ones strongest first up to a budget, in one path per width; then the ones
+      // touching the focus (and arrows) on top.
+      // Many nodes on screen: every plain link 1 px wide, its weight shown by opacity instead
+      // (wider lines rasterise some 20 times slower without a GPU).
+      const shown = this.order.filter((i) => this.visible[i] && on(i)), thin = shown.length > BATCH_ABOVE;
+      const paths = new Map(), strong = [];  // style -> list of short paths (long ones rasterise slowly)
+      let plain = 0;
+      for (const j of this.linkOrder) {
+        const l = this.links[j];
+        if (!this.visible[l.a] || !this.visible[l.b]) continue;
         const hot = this.selected === l.a || this.selected === l.b || (this.marked.has(l.a) && this.marked.has(l.b));
-        if (hot || l.from >= 0) { strong.push([l, hot]); return; }
-        const w = Math.round(2 * Math.min(0.5 + 0.4 * Math.log2(1 + l.w), 3)) / 2;
-        if (!paths.has(w)) paths.set(w, new Path2D());
-        const p = this.screenPos(l.a), q = this.screenPos(l.b);
-        paths.get(w).moveTo(p.x, p.y); paths.get(w).lineTo(q.x, q.y);
+        if (!hot && plain >= LINK_BUDGET) continue;
+        if (!on(l.a) && !on(l.b)) continue;
+        if (hot || l.from >= 0) { strong.push([l, hot]); continue; }
+        const level = Math.round(2 * Math.min(0.5 + 0.4 * Math.log2(1 + l.w), 3)) / 2;  // 0.5 .. 3
+        if (!paths.has(level)) paths.set(level, [new Path2D(), 0]);
+        const entry = paths.get(level);
+        if (entry[entry.length - 1] >= PATH_CHUNK) entry.push(new Path2D(), 0);
+        const path = entry[entry.length - 2], p = this.screenPos(l.a), q = this.screenPos(l.b);
+        path.moveTo(p.x, p.y); path.lineTo(q.x, q.y);
+        entry[entry.length - 1]++;
+        plain++;
+      }
+      paths.forEach((entry, level) => {
+        const alpha = (thin ? 0.12 + 0.12 * level : 0.45) * (dim ? 0.33 : 1);
+        ctx.strokeStyle = "rgba(150,150,150," + alpha.toFixed(3) + ")";
+        ctx.lineWidth = thin ? 1 : level;
+        for (let k = 0; k < entry.length; k += 2) ctx.stroke(entry[k]);
       });
-      ctx.strokeStyle = dim ? "rgba(150,150,150,0.15)" : "rgba(150,150,150,0.45)";
-      paths.forEach((path, w) => { ctx.lineWidth = w; ctx.stroke(path); });
-      strong.forEach(([l, hot]) => this._drawLink(l, hot, dim));
+      // links drawn one by one: the selected node's first, then the strongest, at most MAX_RINGS
+      const sel = (l) => (l.a === this.selected || l.b === this.selected ? 0 : 1);
+      strong.sort((x, y) => sel(x[0]) - sel(y[0])).slice(0, MAX_RINGS).forEach(([l, hot]) => this._drawLink(l, hot, dim));
       // Nodes, then labels, then the marked/selected/hovered nodes on top of everything.
       // (the selected node last, so nothing covers it)
-      const top = [...new Set([...this.marked, this.hovered, this.selected].reverse())].reverse()
+      // (at most MAX_RINGS marked nodes get a ring: the most important; the rest stay undimmed)
+      const ringed = [...this.marked].filter((i) => this.visible[i] && on(i)).sort((a, b) => a - b).slice(0, MAX_RINGS);
+      const top = [...new Set([...ringed.reverse(), this.hovered, this.selected].reverse())].reverse()
         .filter((i) => i >= 0 && this.visible[i] && on(i));
-      let drawn = 0;
-      for (const i of this.order) {
-        if (!this.visible[i] || !on(i)) continue;
-        ctx.globalAlpha = dim && !focus.has(i) ? 0.2 : 1;
-        this._drawNode(i);
-        drawn++;
+      if (thin) this._drawBatched(shown, focus, dim);
+      else {
+        for (const i of shown) {
+          ctx.globalAlpha = dim && !focus.has(i) ? 0.2 : 1;
+          this._drawNode(i);
+        }
       }
       ctx.globalAlpha = 1;
-      this.labelled = this._drawLabels(top, focus, on);
+      this.labels = this._drawLabels(top, focus, on);
+      this.labelled = this.labels.length;
       for (const i of top) {
         const p = this.screenPos(i);
         this._drawNode(i);
@@ -155,10 +245,12 @@
         ctx.strokeStyle = i === this.selected ? "#000000" : "#ffbf00"; ctx.stroke();
       }
       for (const i of top) {
-        if (i === this.selected || i === this.hovered) this._drawLabel(i, this._labelBox(i), "#000000");
+        if (i === this.selected || i === this.hovered) this._drawLabel(i, this._labelBox(i, 0), "#000000");
       }
-      this.drawn = drawn;
+      this.drawn = shown.length;
       this.frames++;
+      this.frameMs = performance.now() - t0;
+      this._emit("draw");
     }
 
     _drawNode(i) {
@@ -184,45 +276,6 @@
         ctx.closePath(); ctx.fillStyle = ctx.strokeStyle; ctx.fill();
       }
       ctx.globalAlpha = 1;
-    }
-
-    _labelBox(i) {
-      const p = this.screenPos(i), r = this.radius(i), w = this.ctx.measureText(this.nodes[i].label).width;
-      return [p.x + r + 3, p.y - 8, p.x + r + 5 + w, p.y + 8];
-    }
-
-    _drawLabel(i, box, colour) {
-      const ctx = this.ctx, y = (box[1] + box[3]) / 2;
-      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.85)";
-      ctx.strokeText(this.nodes[i].label, box[0], y);
-      ctx.fillStyle = colour;
-      ctx.fillText(this.nodes[i].label, box[0], y);
-    }
-
-    /** Labels that do not overlap each other or the top nodes: marked, linked, then bigger nodes. */
-    _drawLabels(top, focus, on) {
-      const ctx = this.ctx, own = top.filter((i) => i === this.selected || i === this.hovered);
-      ctx.font = "12px system-ui, sans-serif";
-      ctx.textBaseline = "middle";
-      const boxes = own.map((i) => this._labelBox(i)).concat(own.map((i) => {
-        const p = this.screenPos(i), r = this.radius(i) + 5;
-        return [p.x - r, p.y - r, p.x + r, p.y + r];
-      }));
-      const byRank = this.order.slice().reverse();
-      const candidates = byRank.filter((i) => this.marked.has(i))
-        .concat(byRank.filter((i) => focus.has(i) && !this.marked.has(i)))
-        .concat(byRank.filter((i) => !focus.has(i) && this.radius(i) >= 5));
-      let placed = 0;
-      for (const i of candidates) {
-        if (placed >= MAX_LABELS) break;
-        if (own.includes(i) || !this.visible[i] || !on(i)) continue;
-        const box = this._labelBox(i);
-        if (boxes.some((b) => b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3])) continue;
-        boxes.push(box);
-        this._drawLabel(i, box, this.marked.has(i) ? "#000000" : focus.size && !focus.has(i) ? "#999999" : "#222222");
-        placed++;
-      }
-      return placed + own.length;
     }
 
     _bindEvents() {
@@ -269,4 +322,5 @@
   }
 
   window.PgGraphCanvas = GraphCanvas;
+
 })();
