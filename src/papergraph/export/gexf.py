@@ -35,22 +35,12 @@ from operator import call, itemgetter
 
 import networkx as nx
 
+from ..palette import OTHER_COLOR as _OTHER_COLOR, TYPE_COLORS
 from ..trends import full_date
 from .atomic import atomic_open
 
 __all__ = ["write_gexf", "gexf_graph", "TYPE_COLORS"]
 
-#: Node colours (RGB) by concept type, and for papers and results (ColorBrewer "Set1").
-TYPE_COLORS = {
-    "Model": (228, 26, 28),
-    "Benchmark": (55, 126, 184),
-    "Method": (77, 175, 74),
-    "Task": (152, 78, 163),
-    "Metric": (255, 127, 0),
-    "Paper": (153, 153, 153),
-    "Result": (166, 86, 40),
-}
-_OTHER_COLOR = (120, 120, 120)
 #: Characters XML 1.0 does not allow in a document.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -1,8 +1,8 @@
 """Bulk-import CSVs for ``neo4j-admin database import full`` (the fast path for big graphs).
 
-One node file per label (``id:ID(<Label>)``, ``:LABEL``, typed properties such as
-``paper_count:int`` and ``aliases:string[]``) and one relationship file per (type, start label,
-end label) (``:START_ID(<Label>)``, ``:END_ID(<Label>)``, ``:TYPE``). Ids live in one ID space per
+One node file per label (``id:ID(<Label>)``, ``:LABEL`` with a concept's type label too, typed
+properties such as ``paper_count:int`` and ``aliases:string[]``) and one relationship file per
+(type, start label, end label) (``:START_ID(<Label>)``, ``:END_ID(<Label>)``, ``:TYPE``). Ids live in one ID space per
 label because they are unique per label only. ``import.sh`` holds the exact command.
 Properties are the ones the Bolt loader writes (:func:`papergraph.neo4j.rows.graph_rows`).
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import OutputError
-from ..neo4j.rows import PAPER_LINK_TYPES, graph_rows
+from ..neo4j.rows import PAPER_LINK_TYPES, graph_rows, type_label
 from .atomic import atomic_open, make_dir
 
 __all__ = ["ImportFiles", "write_neo4j_import", "ARRAY_DELIMITER"]
@@ -82,7 +82,8 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
         if g.rows:
             path = out / f"nodes-{g.label}.csv"
             _write_csv(path, [f"id:ID({g.label})", ":LABEL"],
-                       [[r["id"], g.label] for r in g.rows], [r["props"] for r in g.rows], skip={"id"})
+                       [[r["id"], _labels(g.label, r["props"])] for r in g.rows], [r["props"] for r in g.rows],
+                       skip={"id"})
             files.nodes.append(path)
     for g in rel_groups:
         path = out / f"rels-{g.type}-{g.start_label}-{g.end_label}.csv"
@@ -105,6 +106,12 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
     if not files.command.is_symlink() and files.command.is_file():
         files.command.chmod(0o755)
     return files
+
+
+def _labels(label: str, props: dict) -> str:
+    """The ``:LABEL`` cell: a concept's type label too (``Concept`` U+001F ``Model``), as the loader sets it."""
+    extra = type_label(props) if label == "Concept" else None
+    return label + ARRAY_DELIMITER + extra if extra else label
 
 
 def _paper_count(G: nx.MultiDiGraph, node) -> int:
