@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_bulk import neo4j_import
 from .cli_concepts import concepts, curation_option, curation_path
 from .errors import PapergraphError
 
@@ -503,7 +504,8 @@ def export_neo4j_import(outdir, output, database):
 
     from .export.neo4j_csv import write_neo4j_import
 
-    files = write_neo4j_import(_graph_source(outdir), output or Path(outdir) / "neo4j-import", database=database)
+    files = write_neo4j_import(_graph_source(outdir), output or Path(outdir) / "neo4j-import", database=database,
+                               source=outdir)
     click.echo(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship files to "
                f"{files.directory}\nimport with: sh {files.command}")
 
@@ -626,3 +628,4 @@ def cache_clear_cmd(cache_dir):
 
 
 cli.add_command(concepts)
+neo4j_group.add_command(neo4j_import)

@@ -47,13 +47,15 @@ class ImportFiles:
                 + [f"--relationships={name(p)}" for p in self.relationships])
 
 
-def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, database: str = "neo4j") -> ImportFiles:
+def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, database: str = "neo4j",
+                       source: str | os.PathLike | None = None) -> ImportFiles:
     """Write ``G`` as neo4j-admin import CSVs plus ``import.sh`` into ``outdir``.
 
     Args:
         G: a papergraph graph.
         outdir: directory to write (created; earlier ``nodes-*.csv``/``rels-*.csv`` are replaced).
         database: the database name used in ``import.sh``.
+        source: the build directory, named in import.sh's advice when no neo4j-admin is found.
 
     Returns:
         The files written.
@@ -100,12 +102,23 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
         fh.write("#!/bin/sh\n# Bulk-import this directory into an empty Neo4j 5 database (stop the server first;\n"
                  f"# --overwrite-destination replaces database {database!r}). Then start the server and run\n"
                  "# cypher/schema.cypher (constraints and indexes), e.g. with `papergraph load --schema-only`.\n"
-                 "# NEO4J_ADMIN names the neo4j-admin to run [default: neo4j-admin on PATH].\n"
+                 "# NEO4J_ADMIN names the neo4j-admin to run [default: neo4j-admin on PATH]. papergraph's own\n"
+                 "# local server (papergraph neo4j start) has none: `papergraph neo4j import` does all of this.\n"
                  'set -e\ncd "$(dirname "$0")"\n'
+                 'if [ -z "${NEO4J_ADMIN:-}" ] && ! command -v neo4j-admin >/dev/null 2>&1; then\n'
+                 "  echo 'import.sh: neo4j-admin not found: set NEO4J_ADMIN to the bin/neo4j-admin of your Neo4j;"
+                 f" with papergraph'\\''s local server run: papergraph neo4j import {_sh_word(source)}' >&2\n"
+                 "  exit 127\nfi\n"
                  f"${{NEO4J_ADMIN:-neo4j-admin}} {command}\n")
     if not files.command.is_symlink() and files.command.is_file():
         files.command.chmod(0o755)
     return files
+
+
+def _sh_word(source) -> str:
+    """The build directory for a message in single quotes (no quote in it), else a placeholder."""
+    text = str(source) if source is not None else ""
+    return text if text and all(c.isalnum() or c in "/._-~+" for c in text) else "BUILD_DIR"
 
 
 def _labels(label: str, props: dict) -> str:
