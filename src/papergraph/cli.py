@@ -441,7 +441,7 @@ def load_cmd(source, uri, user, password, database, wipe, batch_size, workers, s
 @cli.command("query")
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A query parameter (repeatable); typed like the query's :param default.")
+              help="A query parameter (repeatable), typed like its default (the file's WITH line or LIMIT).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.option("--list", "list_", is_flag=True, help="List the queries of cypher/ and what each answers.")
 @connection_options

@@ -44,10 +44,12 @@ from operator import call, itemgetter
 
 import networkx as nx
 
-from ..model import CONCEPT_EDGE_TYPES, PAPER_EDGE_TYPES, PAPER_PAPER_EDGE_TYPES, RESULT_EDGE_TYPES
 from ..palette import OTHER_COLOR as _OTHER_COLOR, TYPE_COLORS
 from ..trends import full_date
 from .atomic import atomic_open
+from .gexf_view import UNDIRECTED, edge_weight, gexf_view as _gexf_view
+
+_direction = {t: ' type="undirected"' for t in UNDIRECTED}.get
 
 __all__ = ["write_gexf", "gexf_graph", "edge_weight", "TYPE_COLORS"]
 
@@ -57,65 +59,6 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _NODE_RENAMES = {"id": "pg_id", "label": "pg_label", "start": "char_start", "end": "char_end"}
 _EDGE_RENAMES = {"type": "rel", "label": "rel_label", "start": "char_start", "end": "char_end",
                  "key": "rel_key", "id": "rel_id", "weight": "cooccurrence"}
-#: Relationship types written ``type="undirected"``.
-UNDIRECTED = frozenset({"CO_OCCURS"})
-REL_TYPES = PAPER_EDGE_TYPES + CONCEPT_EDGE_TYPES + RESULT_EDGE_TYPES + PAPER_PAPER_EDGE_TYPES
-_WEIGHT_KEY = {"CO_OCCURS": "npmi", "SIMILAR_TO": "score"}
-_ORDER = {t: i for i, t in enumerate(REL_TYPES)}
-
-
-def edge_weight(rtype, d: dict) -> float:
-    """The GEXF weight of a ``rtype`` edge: NPMI, similarity score or confidence, else 1 (see the module docstring)."""
-    w = d.get(_WEIGHT_KEY.get(rtype, "confidence"))
-    return float(w) if type(w) in (int, float) and math.isfinite(w) and w > 0 else 1.0
-
-
-def _direction(rtype) -> str:
-    return ' type="undirected"' if rtype in UNDIRECTED else ""
-
-
-def _gexf_view(G: nx.MultiDiGraph) -> tuple[dict, dict]:
-    """``(nodes, adj)`` as GEXF writes them: ``G``'s dicts, with node ids derived and parallel edges merged.
-
-    Only what changes is copied: nodes without an ``id`` and the (few) node pairs with several edges.
-    """
-    nodes = G._node
-    if any("id" not in d for d in nodes.values()):
-        nodes = {n: d if "id" in d else _with_id(n, d) for n, d in nodes.items()}
-    adj, pairs = G._adj, {}
-    for u, nbrs in adj.items():
-        for v, kd in nbrs.items():
-            pairs.setdefault(frozenset((u, v)), []).extend((u, v, k, d) for k, d in kd.items())
-    merged = [sorted(es, key=lambda e: (_ORDER.get(e[2], len(_ORDER)), str(e[2]))) for es in pairs.values()
-              if len(es) > 1]
-    if not merged:
-        return nodes, adj
-    adj = dict(adj)
-    for u, v, k, _ in (e for es in merged for e in es):
-        adj[u] = {w: dict(kd) for w, kd in adj[u].items()} if adj[u] is G._adj[u] else adj[u]
-        adj[u][v] = {kk: dd for kk, dd in adj[u][v].items() if kk != k}
-    for (u, v, k, d), *others in merged:
-        d = {**d, "also": [str(o[2]) for o in others]}
-        for o in others:
-            if o[2] == "CO_OCCURS":
-                d.update({"weight": o[3].get("weight"), "npmi": o[3].get("npmi")})
-        adj[u][v][k] = d
-    for u in list(adj):
-        if adj[u] is not G._adj[u]:
-            adj[u] = {v: kd for v, kd in adj[u].items() if kd}
-    return nodes, adj
-
-
-def _with_id(n, d: dict) -> dict:
-    """``d`` with ``id`` after ``label``, derived from the node name as :func:`..neo4j.rows.graph_rows` does."""
-    label = d.get("label")
-    if not (isinstance(n, str) and isinstance(label, str) and n.startswith(label.lower() + ":")):
-        return d
-    out = {"label": label, "id": n.split(":", 1)[1]} if "label" in d else {}
-    out.update(d)
-    return out
-
-
 def xml_text(s: str) -> str:
     """``s`` without the characters XML 1.0 forbids."""
     return _XML_ILLEGAL.sub("", s)
@@ -526,7 +469,7 @@ def _write_edges(fh, adj: dict, shapes: list, qid: dict, general) -> None:
                 label = labels.get(k)
                 if label is None:
                     label = labels[k] = _q(xml_text(str(k)))
-                weight, direction = edge_weight(k, d), _direction(k)
+                weight, direction = edge_weight(k, d), _direction(k, "")
                 if s is None:
                     rows.append(_EDGE_HEAD % (i, src, tgt, label, weight, direction)
                                 + general(d, xml_text(str(k))) + "      </edge>\n")
