@@ -16,6 +16,7 @@ import pytest
 
 from papergraph.export.json import read_graph_json
 from papergraph.export.neo4j_csv import write_neo4j_import
+from papergraph.model import CONCEPT_TYPES
 from papergraph.neo4j.loader import Neo4jSettings, apply_schema, connect, load_graph
 from papergraph.neo4j.server import ServerOptions, admin_command, default_home, start, status, stop
 
@@ -76,7 +77,8 @@ def test_bulk_import_equals_bolt_load(shared_build, neo4j_db, import_instance, t
     load_graph(G, neo4j_db)
     bolt = snapshot(neo4j_db)
     bulk = snapshot(imported)
-    assert sum(bolt["labels"].values()) == G.number_of_nodes()
+    assert sum(bolt["labels"][label] for label in ("Paper", "Concept", "Result")) == G.number_of_nodes()
+    assert sum(bolt["labels"][t] for t in CONCEPT_TYPES) == bolt["labels"]["Concept"]  # each concept's type label
     assert sum(bolt["types"].values()) == G.number_of_edges()
     assert bulk["labels"] == bolt["labels"] and bulk["types"] == bolt["types"]
     assert bulk["schema"] == bolt["schema"] and {"paper_text", "concept_text"} <= set(bulk["schema"])
