@@ -1,4 +1,4 @@
-// Which benchmarks is a model evaluated on: stated in a sentence (EVALUATED_ON), in a reported result, or by papers running the model and evaluating on the benchmark.
+// Which benchmarks is a model evaluated on: stated in a sentence (EVALUATED_ON), in a reported result, by papers running it (propose, use, compare) or, weakest, only mentioning it, that evaluate on the benchmark.
 // Parameters: model (name or alias of a model or method), limit (rows, the final LIMIT).
 WITH 'Whisper' AS model
 MATCH (m:Concept)
@@ -9,11 +9,12 @@ CALL (m) {
   UNION
   MATCH (m)<-[:OF]-(:Result)-[:ON]->(b:Concept) RETURN b
   UNION
-  MATCH (m)<-[:PROPOSES|USES|COMPARES_WITH]-(:Paper)-[:EVALUATES_ON]->(b:Concept) RETURN b
+  MATCH (m)<-[:PROPOSES|USES|COMPARES_WITH|MENTIONS]-(:Paper)-[:EVALUATES_ON]->(b:Concept) RETURN b
 }
 RETURN m.name AS model, b.name AS benchmark,
        EXISTS { (m)-[:EVALUATED_ON]->(b) } AS stated,
        COUNT { (m)<-[:OF]-(:Result)-[:ON]->(b) } AS results,
-       COUNT { MATCH (m)<-[:PROPOSES|USES|COMPARES_WITH]-(p:Paper)-[:EVALUATES_ON]->(b) RETURN DISTINCT p } AS papers
-ORDER BY stated DESC, results DESC, papers DESC, benchmark, b.id
+       COUNT { MATCH (m)<-[:PROPOSES|USES|COMPARES_WITH]-(p:Paper)-[:EVALUATES_ON]->(b) RETURN DISTINCT p } AS papers,
+       COUNT { MATCH (m)<-[:MENTIONS]-(p:Paper)-[:EVALUATES_ON]->(b) RETURN DISTINCT p } AS mentioning_papers
+ORDER BY stated DESC, results DESC, papers DESC, mentioning_papers DESC, benchmark, b.id
 LIMIT 25;

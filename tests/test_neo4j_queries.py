@@ -248,15 +248,15 @@ def ref_model_benchmarks(c: Corpus, p):
     for m in c.matching(p["model"]):
         stated = {b for b, _, _ in c.out(m, {"EVALUATED_ON"})}
         results = Counter(b for r, _, k in c.G.in_edges(m, keys=True) if k == "OF" for b, _, _ in c.out(r, {"ON"}))
-        papers = defaultdict(set)
+        papers, mentioning = defaultdict(set), defaultdict(set)
         for q, _, k in c.G.in_edges(m, keys=True):
-            if k in ("PROPOSES", "USES", "COMPARES_WITH"):
+            if k in ("PROPOSES", "USES", "COMPARES_WITH", "MENTIONS"):
                 for b, _, _ in c.out(q, {"EVALUATES_ON"}):
-                    papers[b].add(q)
-        for b in stated | set(results) | set(papers):
+                    (mentioning if k == "MENTIONS" else papers)[b].add(q)
+        for b in stated | set(results) | set(papers) | set(mentioning):
             rows.append(dict(model=c.name(m), benchmark=c.name(b), stated=b in stated, results=results[b],
-                             papers=len(papers[b])))
-    key = lambda r: (not r["stated"], -r["results"], -r["papers"], r["benchmark"])  # noqa: E731
+                             papers=len(papers[b]), mentioning_papers=len(mentioning[b])))
+    key = lambda r: (not r["stated"], -r["results"], -r["papers"], -r["mentioning_papers"], r["benchmark"])  # noqa: E731
     return sorted(rows, key=key)[: p["limit"]], key
 
 
