@@ -1,10 +1,9 @@
 // Leaderboard for a benchmark: the results papers report on it, with metric, value and model or method.
-// Parameters: benchmark (name or alias), limit (rows).
-:param benchmark => 'MMLU';
-:param limit => 25;
+// Parameters: benchmark (name or alias), limit (rows, the final LIMIT).
+WITH 'Common Voice' AS benchmark
 MATCH (b:Concept)
-WHERE toLower(b.name) = toLower($benchmark)
-   OR any(a IN coalesce(b.aliases, []) WHERE toLower(a) = toLower($benchmark))
+WHERE toLower(b.name) = toLower(benchmark)
+   OR any(a IN coalesce(b.aliases, []) WHERE toLower(a) = toLower(benchmark))
 MATCH (p:Paper)-[:REPORTS]->(r:Result)-[:ON]->(b)
 OPTIONAL MATCH (r)-[:OF]->(s:Concept)
 OPTIONAL MATCH (r)-[:MEASURED_BY]->(m:Concept)
@@ -13,4 +12,4 @@ RETURN b.name AS benchmark, model, metric, r.value AS value, r.unit AS unit, r.k
        r.better AS better, p.id AS paper, r.evidence AS evidence
 ORDER BY metric IS NULL, metric, kind,
          CASE WHEN kind = 'absolute' AND better = 'lower' THEN value ELSE -value END, paper, model
-LIMIT $limit;
+LIMIT 25;

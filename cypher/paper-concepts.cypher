@@ -1,6 +1,6 @@
 // Everything extracted from one paper: its concepts by role, with the sentence that gave each one.
 // Parameters: paper (paper id).
-:param paper => '2405.00001';
-MATCH (p:Paper {id: $paper})-[r]->(c:Concept)
+WITH 'example-003' AS paper
+MATCH (p:Paper {id: paper})-[r]->(c:Concept)
 RETURN type(r) AS role, c.type AS type, c.name AS concept, r.evidence AS evidence
 ORDER BY role, type, concept;

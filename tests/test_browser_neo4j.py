@@ -1,11 +1,14 @@
-"""Neo4j Browser, served by the local server, runs a cypher/ file as-is (headless Debian chromium).
+"""Neo4j Browser, served by the local server, runs every cypher/ file as-is (headless Debian chromium).
 
-Opens http://127.0.0.1:<http port>/browser with the file in the editor, connects with the test
-credentials, runs the whole file (its ``:param`` lines, then the query) and checks the result
-table; the screenshot goes to test-artifacts/neo4j-browser.png.
+Opens http://127.0.0.1:<http port>/browser, connects with the test credentials, applies
+cypher/style.grass with ``:style``, then pastes each query file whole into the editor and runs it:
+its frame must show a table (and a graph for paths) with as many rows as the same statement gives
+through the driver, over the build of examples/ (so every file's defaults name things that
+exist). Screenshots go to test-artifacts/neo4j-browser-<query>.png.
 """
 
 import os
+import re
 import shutil
 import urllib.parse
 import urllib.request
@@ -13,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from papergraph.neo4j.library import get_query
-from papergraph.neo4j.loader import load_graph
+from papergraph.neo4j.library import cypher_dir, list_queries
+from papergraph.neo4j.loader import connect, load_graph
+from papergraph.palette import TYPE_COLORS, hex_color
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
@@ -39,74 +43,122 @@ def chrome():
     browser.quit()
 
 
-def test_browser_runs_a_library_query(neo4j_db, sample_graph, chrome):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+@pytest.fixture(scope="module")
+def examples_build(tmp_path_factory, examples_dir):
+    from papergraph.api import build_outputs
 
-    http = os.environ.get("PAPERGRAPH_TEST_NEO4J_HTTP", "http://127.0.0.1:17474").rstrip("/")
-    bolt = urllib.parse.urlparse(neo4j_db.uri).netloc
-    with urllib.request.urlopen(f"{http}/browser/", timeout=10) as page:  # served by the neo4j-browser jar
-        assert page.status == 200 and b"<title>Neo4j Browser</title>" in page.read()
-    load_graph(sample_graph(extra=True), neo4j_db)
-    query = get_query("top-concepts")
-    text = query.path.read_text(encoding="utf-8").replace("'Model'", "'Benchmark'")
+    out = tmp_path_factory.mktemp("examples-build")
+    build_outputs([str(examples_dir)], out, use_cache=False)
+    return out
 
-    def css(sel, root=None):
-        return (root or chrome).find_elements(By.CSS_SELECTOR, sel)
 
-    wait = WebDriverWait(chrome, 60, poll_frequency=0.25)
+def expected_rows(settings, query) -> int:
+    """Rows of the file's statement (its default values) run through the driver."""
+    with connect(settings) as driver:
+        return len(driver.execute_query(query.browser_text, database_=settings.database).records)
 
-    def clickable(sel):
-        """The element once it is displayed and enabled: present is not enough (the connect form
-        renders before it accepts input; ElementNotInteractableException on a fresh start)."""
-        return wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, sel)))
 
-    chrome.get(f"{http}/browser/?" + urllib.parse.urlencode({"cmd": "edit", "arg": text}))
-    try:
-        clickable("[data-testid=connect]")
-        Select(clickable("[data-testid=bolt-scheme-select]")).select_by_value("bolt://")
-        address = clickable("[data-testid=boltaddress]")
+class BrowserSession:
+    """Neo4j Browser in chromium: connect, paste a text into the editor, run it, find its frame."""
+
+    def __init__(self, chrome, http: str):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.chrome, self.http = chrome, http
+        self.wait = WebDriverWait(chrome, 60, poll_frequency=0.25)
+
+    def css(self, sel, root=None):
+        from selenium.webdriver.common.by import By
+
+        return (root or self.chrome).find_elements(By.CSS_SELECTOR, sel)
+
+    def clickable(self, sel):
+        """The element once it is displayed and enabled (the connect form renders before it accepts input)."""
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.common.by import By
+
+        return self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, sel)))
+
+    def connect(self, bolt: str, user: str, password: str) -> None:
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support.ui import Select
+
+        self.chrome.get(f"{self.http}/browser/")
+        self.clickable("[data-testid=connect]")
+        Select(self.clickable("[data-testid=bolt-scheme-select]")).select_by_value("bolt://")
+        address = self.clickable("[data-testid=boltaddress]")
         address.send_keys(Keys.CONTROL, "a")
         address.send_keys(Keys.DELETE, bolt)
-        clickable("[data-testid=username]").send_keys(neo4j_db.user)
-        clickable("[data-testid=password]").send_keys(neo4j_db.password or "")
-        clickable("[data-testid=connect]").click()
-        wait.until(lambda _: "You are connected as user" in css("[data-testid=stream]")[0].text)
-        assert "Top concepts of one type" in css("[data-testid=activeEditor]")[0].text  # the file is in the editor
-        clickable("[data-testid=editor-Run]").click()
+        self.clickable("[data-testid=username]").send_keys(user)
+        self.clickable("[data-testid=password]").send_keys(password)
+        self.clickable("[data-testid=connect]").click()
+        self.wait.until(lambda _: "You are connected as user" in self.css("[data-testid=stream]")[0].text)
+        # Paste, as a user pastes a file: typed text would get the editor's auto-closed brackets.
+        self.chrome.execute_cdp_cmd("Browser.grantPermissions", {
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"], "origin": self.http})
 
-        def frame():
-            for f in css("[data-testid=frame]"):
-                cmd = css("[data-testid=frameCommand]", f)
-                if cmd and "Top concepts of one type" in cmd[0].text:
-                    return f
-            return None
+    def run(self, text: str):
+        """Paste ``text`` into the editor, run it and return its newest frame."""
+        from selenium.webdriver.common.keys import Keys
 
-        # Three statements (two :param lines and the query), each with a success icon.
-        wait.until(lambda _: frame() is not None and len(css("[data-testid=multi-statement-list-title]", frame())) == 3)
-        wait.until(lambda _: len(css("[data-testid=multi-statement-list-icon] .fa-check-square-o", frame())) == 3
-                   or "error" in frame().text.lower())
-        assert "error" not in frame().text.lower(), frame().text
-        # A multi-statement run shows statuses only: run the query alone (the :params are set) for its table.
-        one_line = " ".join(query.text.split())
-        editor = css("[data-testid=activeEditor] textarea")[0]
-        editor.send_keys(one_line)
-        clickable("[data-testid=editor-Run]").click()
+        editor = self.css("[data-testid=activeEditor] textarea")[0]
+        editor.click()
+        self.chrome.execute_script("return navigator.clipboard.writeText(arguments[0])", text)
+        editor.send_keys(Keys.CONTROL, "a")
+        editor.send_keys(Keys.CONTROL, "v")
+        last = text.strip().splitlines()[-1].strip()[:30]  # the editor shows the end of a long text
+        self.wait.until(lambda _: last in self.css("[data-testid=activeEditor]")[0].text)
+        self.clickable("[data-testid=editor-Run]").click()
+        first = " ".join(text.split())[:40]  # every file starts with its own summary line
 
-        def table():
-            for f in css("[data-testid=frame]"):
-                cmd = css("[data-testid=frameCommand]", f)
-                if cmd and cmd[0].text.startswith("MATCH (c:Concept") and css("table", f):
-                    return css("table", f)[0]
-            return None
+        def newest():  # on top; Browser keeps at most 15 frames, so a count would stop growing
+            frames = self.css("[data-testid=frame]")
+            command = self.css("[data-testid=frameCommand]", frames[0]) if frames else []
+            return frames[0] if command and " ".join(command[0].text.split()).startswith(first) else None
 
-        wait.until(lambda _: table() is not None and "GLUE" in table().text)
-        rows = [[c.text for c in tr.find_elements(By.CSS_SELECTOR, "td")] for tr in table().find_elements(By.CSS_SELECTOR, "tr")]
-        rows = [r for r in rows if r]
-        # GLUE (named by p1, p2 and p4) is the only benchmark: one row, paper count 3, no model.
-        assert len(rows) == 1 and rows[0][1:3] == ['"GLUE"', "3"], rows  # (row number first)
-    finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        chrome.save_screenshot(str(ARTIFACTS / "neo4j-browser.png"))
+        return self.wait.until(lambda _: newest())
+
+
+def test_browser_shows_the_rows_of_every_query_file(neo4j_db, examples_build, chrome):
+    from papergraph.export.json import read_graph_json
+
+    http = os.environ.get("PAPERGRAPH_TEST_NEO4J_HTTP", "http://127.0.0.1:17474").rstrip("/")
+    with urllib.request.urlopen(f"{http}/browser/", timeout=10) as page:  # served by the neo4j-browser jar
+        assert page.status == 200 and b"<title>Neo4j Browser</title>" in page.read()
+    load_graph(read_graph_json(examples_build / "graph.json"), neo4j_db)
+    queries = list_queries()
+    want = {q.name: expected_rows(neo4j_db, q) for q in queries}
+    assert all(want.values()), f"defaults that name nothing in the examples build: {want}"
+
+    b = BrowserSession(chrome, http)
+    ARTIFACTS.mkdir(exist_ok=True)
+    b.connect(urllib.parse.urlparse(neo4j_db.uri).netloc, neo4j_db.user, neo4j_db.password or "")
+    grass = (cypher_dir() / "style.grass").read_text(encoding="utf-8")
+    frame = b.run(":style " + grass)
+    b.wait.until(lambda _: "node.Model" in frame.text or "error" in frame.text.lower())
+    assert "error" not in frame.text.lower(), frame.text
+
+    shown = {}
+    for q in queries:
+        text = q.path.read_text(encoding="utf-8")
+        frame = b.run(text)
+        try:
+            # A finished query's frame shows a table, a graph (nodes drawn) or an error.
+            b.wait.until(lambda _: b.css("table", frame) or b.css("svg g.node", frame)
+                         or b.css("[data-testid=cypherFrameErrorMessage]", frame))
+            assert not b.css("[data-testid=cypherFrameErrorMessage]", frame), (q.name, frame.text[:500])
+            assert "multi-statement" not in frame.get_attribute("innerHTML"), q.name
+            nodes = b.css("svg g.node", frame)
+            if nodes:  # a graph (paths): its nodes wear the style's colours
+                fills = {c.get_attribute("fill") for c in b.css("svg g.node circle", frame)} - {None}
+                assert {f.lower() for f in fills} <= {hex_color(rgb) for rgb in TYPE_COLORS.values()}, (q.name, fills)
+                b.css("[data-testid=cypherFrameSidebarTable]", frame)[0].click()
+            b.wait.until(lambda _: b.css("table", frame) and any(s.text for s in b.css("[data-testid=frameStatusbar]", frame)))
+            rows = [tr for tr in b.css("table tr", frame) if b.css("td", tr)]
+            status = " ".join(s.text for s in b.css("[data-testid=frameStatusbar]", frame))
+            streamed = re.search(r"[Ss]tarted streaming (\d+) record", status)
+            shown[q.name] = (len(rows), int(streamed.group(1)) if streamed else 0, bool(nodes))
+        finally:
+            chrome.save_screenshot(str(ARTIFACTS / f"neo4j-browser-{q.name}.png"))
+    assert {n: v[:2] for n, v in shown.items()} == {n: (k, k) for n, k in want.items()}
+    assert shown["neighbourhood"][2], "the neighbourhood query is drawn as a graph"

@@ -4,6 +4,7 @@ import math
 import defusedxml.ElementTree as ET
 import networkx as nx
 import pytest
+from networkx.readwrite.gexf import GEXFReader
 
 from papergraph import analysis
 from papergraph.export.gexf import TYPE_COLORS, write_gexf
@@ -11,6 +12,28 @@ from papergraph.export.json import read_graph_json
 from papergraph.model import CONCEPT_TYPES
 
 NS = {"g": "http://www.gexf.net/1.2draft"}
+
+
+class MixedReader(GEXFReader):
+    """networkx's GEXF reader, which refuses a mixed graph: each edge's ``type`` becomes its ``direction``."""
+
+    def add_edge(self, G, edge_element, edge_attr):
+        direction = edge_element.attrib.pop("type", "directed")
+        super().add_edge(G, edge_element, edge_attr)
+        G.edges[edge_element.get("source"), edge_element.get("target"), edge_element.get("id")]["direction"] = direction
+
+
+def read_gexf(path) -> nx.MultiDiGraph:
+    """A GEXF file read with networkx (:class:`MixedReader`), as a MultiDiGraph."""
+    return nx.MultiDiGraph(MixedReader(version="1.2draft")(path))
+
+
+def pairs(G) -> dict:
+    """Unordered node pair -> the relationship types between them."""
+    out = {}
+    for u, v, k in G.edges(keys=True):
+        out.setdefault(frozenset((u, v)), set()).add(k)
+    return out
 
 
 def declared_attributes(path) -> dict[tuple[str, str], str]:
@@ -30,9 +53,9 @@ def test_sample_graph_round_trip(sample_graph, tmp_path):
     analysis.add_analytics(G)
     path = tmp_path / "g.gexf"
     write_gexf(G, path)
-    H = nx.read_gexf(path)
+    H = read_gexf(path)
     assert H.number_of_nodes() == G.number_of_nodes()
-    assert H.number_of_edges() == G.number_of_edges()
+    assert H.number_of_edges() == len(pairs(G)) < G.number_of_edges()  # bert-glue: EVALUATED_ON and CO_OCCURS
     for n, d in G.nodes(data=True):
         h = H.nodes[n]
         assert h["viz"]["position"]["x"] == pytest.approx(d["viz"]["position"]["x"])
@@ -47,17 +70,50 @@ def test_sample_graph_round_trip(sample_graph, tmp_path):
         else:
             assert h["type"] == d["label"]
     assert H.nodes["concept:bert"]["viz"]["size"] > H.nodes["concept:nlu"]["viz"]["size"]  # 3 papers vs 0
-    weights = {d["rel"]: d["weight"] for _, _, d in H.edges(data=True)}
-    co = [d for _, _, k, d in G.edges(keys=True, data=True) if k == "CO_OCCURS"]
-    assert co and weights["CO_OCCURS"] in {float(d["weight"]) for d in co}
-    assert weights["USES"] == 1.0
+    assert {pair: {H.edges[e]["rel"], *H.edges[e].get("also", "").split("; ")} - {""}
+            for e in H.edges(keys=True) for pair in [frozenset(e[:2])]} == pairs(G)
+
+
+def test_edges_undirected_co_occurrence_one_weight_meaning_no_parallel_edges(sample_graph, tmp_path):
+    G = sample_graph(extra=True)
+    G.add_edge("concept:mlm", "concept:accuracy", key="CO_OCCURS", type="CO_OCCURS", weight=3, npmi=0.25)
+    write_gexf(G, tmp_path / "g.gexf")
+    H = read_gexf(tmp_path / "g.gexf")
+    edges = {(u, v, d["rel"]): d for u, v, d in H.edges(data=True)}
+    assert len(pairs(H)) == H.number_of_edges()  # one edge per node pair
+    co = edges["concept:mlm", "concept:accuracy", "CO_OCCURS"]
+    assert co["direction"] == "undirected" and co["weight"] == 0.25 and co["cooccurrence"] == 3 and co["npmi"] == 0.25
+    # bert-glue has a stated EVALUATED_ON and a CO_OCCURS: one directed edge carrying both.
+    ev = edges["concept:bert", "concept:glue", "EVALUATED_ON"]
+    assert ev["direction"] == "directed" and ev["also"] == "CO_OCCURS"
+    assert ev["weight"] == 0.7 and (ev["cooccurrence"], ev["npmi"]) == (2, 0.5)  # weight: its confidence
+    assert edges["paper:p1", "paper:p2", "SIMILAR_TO"]["weight"] == 0.42  # the similarity score
+    assert edges["paper:p1", "concept:bert", "PROPOSES"]["weight"] == 0.8  # the confidence
+    assert edges["result:p1:0", "concept:glue", "ON"]["weight"] == 1.0  # no score: 1
+    assert {d["direction"] for *_, d in H.edges(data=True) if d["rel"] != "CO_OCCURS"} == {"directed"}
+    assert all(0 < d["weight"] <= 1 for *_, d in H.edges(data=True))
+
+
+def test_build_and_export_gexf_write_the_same_file(examples_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from papergraph.api import build_outputs
+    from papergraph.cli import cli
+
+    build_outputs([str(examples_dir)], tmp_path / "out", use_cache=False)
+    res = CliRunner().invoke(cli, ["export", "gexf", str(tmp_path / "out"), "-o", str(tmp_path / "again.gexf")])
+    assert res.exit_code == 0, res.output
+    built = (tmp_path / "out" / "graph.gexf").read_bytes()
+    assert built == (tmp_path / "again.gexf").read_bytes()
+    H = read_gexf(tmp_path / "again.gexf")
+    assert all(d["pg_id"] == n.split(":", 1)[1] for n, d in H.nodes(data=True))
 
 
 def test_starts_for_timeline(sample_graph, tmp_path):
     G = sample_graph(extra=True)
     path = tmp_path / "g.gexf"
     write_gexf(G, path)
-    H = nx.read_gexf(path)
+    H = read_gexf(path)
     assert H.nodes["paper:p1"]["start"] == "2024-05-20"
     assert H.nodes["paper:p4"]["start"] == "2024-05-22"
     assert "start" not in H.nodes["paper:p3"]  # no date
@@ -76,16 +132,16 @@ def test_yearless_dates_have_no_start_unless_a_year_is_given(sample_graph, tmp_p
     write_gexf(G, tmp_path / "a.gexf")
     write_gexf(G, tmp_path / "b.gexf", undated_year=2024)
     write_gexf(G, tmp_path / "c.gexf", undated_year=2023)
-    a = nx.read_gexf(tmp_path / "a.gexf")
+    a = read_gexf(tmp_path / "a.gexf")
     assert not [n for n, d in a.nodes(data=True) if "start" in d]  # no year anywhere: no invented dates
     assert a.nodes["paper:p1"]["date"] == "--05-20"  # the original text is kept
-    b = nx.read_gexf(tmp_path / "b.gexf")
+    b = read_gexf(tmp_path / "b.gexf")
     assert b.nodes["paper:p1"]["start"] == "2024-05-20"
     assert b.nodes["concept:bert"]["start"] == "2024-05-20"  # named by p1 (and undated p2)
     assert b.nodes["paper:leap"]["start"] == "2024-02-29"
     assert "start" not in b.nodes["paper:p2"]
     assert b.nodes["paper:p2"]["date"] == "not a date"
-    assert "start" not in nx.read_gexf(tmp_path / "c.gexf").nodes["paper:leap"]  # 2023 has no 29 Feb
+    assert "start" not in read_gexf(tmp_path / "c.gexf").nodes["paper:leap"]  # 2023 has no 29 Feb
 
 
 def test_xml_illegal_characters_are_stripped(sample_graph, tmp_path):
@@ -100,7 +156,7 @@ def test_xml_illegal_characters_are_stripped(sample_graph, tmp_path):
     write_gexf(G, path)
     raw = path.read_bytes().decode("utf-8")
     assert not any(ch in raw for ch in "\x00\x01\x02\x03\x07\x0b\x0c\x1b\x1f\ufffe")
-    H = nx.read_gexf(path)  # a strict XML parser: fails on any illegal character
+    H = read_gexf(path)  # a strict XML parser: fails on any illegal character
     assert H.nodes["paper:p1"]["label"] == "BERT pretraining[0m <&>\"'"
     assert H.nodes["paper:p1"]["abstract"] == "tab\tnewline\ncr\r ok vt lone"
     assert H.nodes["concept:bert"]["label"] == "BERT"
@@ -108,7 +164,7 @@ def test_xml_illegal_characters_are_stripped(sample_graph, tmp_path):
     odd = "paper:odd\\x02id"  # the id is kept distinct, escaped
     assert odd in H and H.nodes[odd]["label"] == "Odd"
     assert [d["evidence"] for _, _, d in H.out_edges(odd, data=True)] == ["uses BERT"]
-    assert H.number_of_nodes() == G.number_of_nodes() and H.number_of_edges() == G.number_of_edges()
+    assert H.number_of_nodes() == G.number_of_nodes() and H.number_of_edges() == len(pairs(G))
 
 
 def test_one_type_per_attribute_and_no_none(sample_graph, tmp_path):
@@ -124,7 +180,7 @@ def test_one_type_per_attribute_and_no_none(sample_graph, tmp_path):
     assert types["node", "score_x"] == "double"
     assert types["node", "mixed"] == "string"
     assert ("node", "bad") not in types
-    H = nx.read_gexf(path)
+    H = read_gexf(path)
     assert H.nodes["concept:bert"]["score_x"] == 1.0 and H.nodes["concept:mlm"]["mixed"] == "3"
     assert "None" not in {v for _, d in H.nodes(data=True) for v in d.values() if isinstance(v, str)}
     assert "url" not in H.nodes["paper:p2"]  # None dropped, not written as "None"
@@ -133,10 +189,11 @@ def test_one_type_per_attribute_and_no_none(sample_graph, tmp_path):
 def test_corpus_gexf_matches_graph_json(shared_build):
     out = shared_build
     G = read_graph_json(out / "graph.json")
-    H = nx.read_gexf(out / "graph.gexf")
-    assert (H.number_of_nodes(), H.number_of_edges()) == (G.number_of_nodes(), G.number_of_edges())
-    edge_rels = sorted(d["rel"] for _, _, d in H.edges(data=True))
-    assert edge_rels == sorted(k for _, _, k in G.edges(keys=True))
+    H = read_gexf(out / "graph.gexf")
+    assert (H.number_of_nodes(), H.number_of_edges()) == (G.number_of_nodes(), len(pairs(G)))
+    assert len(pairs(H)) == H.number_of_edges()  # no parallel edges
+    rels = sorted(r for *_, d in H.edges(data=True) for r in [d["rel"], *d.get("also", "").split("; ")] if r)
+    assert rels == sorted(k for _, _, k in G.edges(keys=True))
     concepts = [n for n, d in G.nodes(data=True) if d["label"] == "Concept"]
     assert concepts
     for n in concepts:
@@ -155,11 +212,17 @@ def test_corpus_gexf_matches_graph_json(shared_build):
                 assert "start" not in H.nodes[n]
             else:
                 assert len(H.nodes[n]["start"]) == 10  # a full YYYY-MM-DD date
-    co = {(u, v): d["weight"] for u, v, k, d in G.edges(keys=True, data=True) if k == "CO_OCCURS"}
-    assert co
+    co = {(u, v): d for u, v, k, d in G.edges(keys=True, data=True) if k == "CO_OCCURS"}
+    seen = 0
     for u, v, d in H.edges(data=True):
         if d["rel"] == "CO_OCCURS":
-            assert d["weight"] == co[u, v]
+            seen += 1
+            assert d["direction"] == "undirected" and d["cooccurrence"] == co[u, v]["weight"]
+            assert d["weight"] == d["npmi"] == co[u, v]["npmi"]
+        else:
+            assert d["direction"] == "directed"
+    assert seen > 0.9 * len(co)  # all but those folded into a stated relationship of the same pair
+    assert all(0 < d["weight"] <= 1 for *_, d in H.edges(data=True))  # one scale, not counts beside scores
     declared_attributes(out / "graph.gexf")
 
 
@@ -182,10 +245,10 @@ def test_export_gexf_command_with_year(sample_graph, tmp_path):
     write_graph_json(G, tmp_path / "graph.json")
     res = CliRunner().invoke(cli, ["export", "gexf", str(tmp_path), "--year", "2025"])
     assert res.exit_code == 0, res.output
-    H = nx.read_gexf(tmp_path / "graph.gexf")
+    H = read_gexf(tmp_path / "graph.gexf")
     assert H.nodes["paper:p1"]["start"] == "2025-05-20" and H.nodes["paper:p2"]["start"] == "2024-05-21"
     res = CliRunner().invoke(cli, ["export", "gexf", str(tmp_path), "-o", str(tmp_path / "plain.gexf")])
-    assert res.exit_code == 0 and "start" not in nx.read_gexf(tmp_path / "plain.gexf").nodes["paper:p1"]
+    assert res.exit_code == 0 and "start" not in read_gexf(tmp_path / "plain.gexf").nodes["paper:p1"]
 
 
 def hostile_graph(sample_graph) -> nx.MultiDiGraph:
@@ -218,7 +281,7 @@ def test_writer_matches_networkx_on_hostile_values(sample_graph, tmp_path):
     G = hostile_graph(sample_graph)
     write_gexf(G, tmp_path / "ours.gexf", undated_year=2024)
     nx.write_gexf(gexf_graph(G, undated_year=2024), tmp_path / "nx.gexf")  # the straightforward writer
-    ours, ref = nx.read_gexf(tmp_path / "ours.gexf"), nx.read_gexf(tmp_path / "nx.gexf")
+    ours, ref = read_gexf(tmp_path / "ours.gexf"), read_gexf(tmp_path / "nx.gexf")
     assert list(ours.nodes(data=True)) == list(ref.nodes(data=True))
     assert list(ours.edges(keys=True, data=True)) == list(ref.edges(keys=True, data=True))
     declared = declared_attributes(tmp_path / "nx.gexf")

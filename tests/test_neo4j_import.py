@@ -16,6 +16,7 @@ import pytest
 
 from papergraph.export.json import read_graph_json
 from papergraph.export.neo4j_csv import write_neo4j_import
+from papergraph.model import CONCEPT_TYPES
 from papergraph.neo4j.loader import Neo4jSettings, apply_schema, connect, load_graph
 from papergraph.neo4j.server import ServerOptions, admin_command, default_home, start, status, stop
 
@@ -76,8 +77,56 @@ def test_bulk_import_equals_bolt_load(shared_build, neo4j_db, import_instance, t
     load_graph(G, neo4j_db)
     bolt = snapshot(neo4j_db)
     bulk = snapshot(imported)
-    assert sum(bolt["labels"].values()) == G.number_of_nodes()
+    assert sum(bolt["labels"][label] for label in ("Paper", "Concept", "Result")) == G.number_of_nodes()
+    assert sum(bolt["labels"][t] for t in CONCEPT_TYPES) == bolt["labels"]["Concept"]  # each concept's type label
     assert sum(bolt["types"].values()) == G.number_of_edges()
     assert bulk["labels"] == bolt["labels"] and bulk["types"] == bolt["types"]
     assert bulk["schema"] == bolt["schema"] and {"paper_text", "concept_text"} <= set(bulk["schema"])
     assert bulk["digest"] == bolt["digest"]  # same properties with the same types, not only counts
+
+
+@pytest.fixture
+def local_server(tmp_path):
+    """A local instance in its own papergraph home (the jars linked from the real one), stopped afterwards."""
+    lib = default_home() / "lib"
+    if not lib.is_dir():
+        pytest.skip("Neo4j jars not fetched (run the tests with scripts/run-tests)")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "lib").symlink_to(lib, target_is_directory=True)
+    opts = ServerOptions(home=home, bolt_port=free_port(), http_port=free_port(), auth=False, heap="512m",
+                         pagecache="64m")
+    yield opts
+    stop(opts)
+    assert not status(opts).running
+
+
+def test_neo4j_import_replaces_the_local_servers_database(shared_build, neo4j_db, local_server, sample_graph):
+    from click.testing import CliRunner
+
+    from papergraph.cli import cli
+
+    start(local_server, fresh=True, timeout=180)  # running, and holding something else
+    server = Neo4jSettings(uri=local_server.uri)
+    load_graph(sample_graph(), server)
+    res = CliRunner().invoke(cli, ["neo4j", "import", str(shared_build), "--home", str(local_server.home),
+                                   "--bolt-port", str(local_server.bolt_port), "--http-port",
+                                   str(local_server.http_port), "--no-auth", "--heap", "512m", "--pagecache", "64m"])
+    assert res.exit_code == 0, res.output
+    assert "stopping the server" in res.output and "schema applied, server running" in res.output
+    assert status(local_server).running
+
+    G = read_graph_json(shared_build / "graph.json")
+    load_graph(G, neo4j_db)
+    bolt, bulk = snapshot(neo4j_db), snapshot(server)
+    assert sum(bulk["labels"][t] for t in ("Paper", "Concept", "Result")) == G.number_of_nodes()
+    assert bulk == bolt  # the sample graph is gone; same nodes, labels, properties and schema as a Bolt load
+
+
+def test_import_sh_without_neo4j_admin_names_the_papergraph_command(sample_graph, tmp_path):
+    files = write_neo4j_import(sample_graph(), tmp_path / "csv", source="out")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    assert subprocess.run(["sh", "-c", "command -v neo4j-admin"], env=env).returncode != 0
+    res = subprocess.run(["sh", str(files.command)], env=env, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 127
+    assert res.stderr.strip().endswith("run: papergraph neo4j import out") and "\n" not in res.stderr.strip()

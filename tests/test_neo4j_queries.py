@@ -1,8 +1,8 @@
 """Every query of cypher/ against the shared-corpus build in the real local Neo4j.
 
 Each query's rows are compared with an answer computed here, independently, from graph.json
-(networkx), both with the file's own ``:param`` defaults and with parameters picked from the
-corpus so that the answer is not empty.
+(networkx), both with the file's own defaults (its WITH line and final LIMIT) and with parameters
+picked from the corpus so that the answer is not empty.
 """
 
 import json
@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from papergraph.cli import cli
-from papergraph.errors import ConfigError
+from papergraph.errors import ConfigError, InputError
 from papergraph.export.json import read_graph_json
 from papergraph.neo4j.library import bind_params, get_query, list_queries
 from papergraph.neo4j.loader import load_graph, run_query
@@ -115,7 +115,7 @@ def ref_fulltext_search(c: Corpus, p):
 def ref_concept_trend(c: Corpus, p):
     counts = Counter()
     for x in c.concepts:
-        if c.node[x]["type"] == p["type"] and c.count(x) >= p["min_papers"]:
+        if p["type"] in ("any", c.node[x]["type"]) and c.count(x) >= p["min_papers"]:
             for q in c.linked[x]:
                 counts[(c.node[q].get("date") or "unknown", c.name(x), x)] += 1
     rows = sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1]))
@@ -123,7 +123,8 @@ def ref_concept_trend(c: Corpus, p):
 
 
 def ref_graph_summary(c: Corpus, p):
-    rows = [dict(kind="node", name=k, count=n) for k, n in Counter(c.label.values()).items()]
+    labels = Counter(c.label.values()) + Counter(c.node[x]["type"] for x in c.concepts)  # :Concept:Model ...
+    rows = [dict(kind="node", name=k, count=n) for k, n in labels.items()]
     rows += [dict(kind="relationship", name=k, count=n) for k, n in Counter(k for _, _, k, _ in c.edges).items()]
     return rows, "unordered"
 
@@ -241,11 +242,39 @@ def ref_similar_papers(c: Corpus, p):
 
 
 def ref_top_concepts(c: Corpus, p):
-    rows = sorted(((-c.count(x), c.name(x), nid(x), x) for x in c.concepts if c.node[x]["type"] == p["type"]))
+    rows = sorted(((-c.count(x), c.name(x), nid(x), x) for x in c.concepts if p["type"] in ("any", c.node[x]["type"])))
     return [dict(concept=name, papers=-n, aliases=prop(c.node[x], "aliases")) for n, name, _, x in rows][: p["limit"]], None
 
 
+def ref_model_benchmarks(c: Corpus, p):
+    rows = []
+    for m in c.matching(p["model"]):
+        stated = {b for b, _, _ in c.out(m, {"EVALUATED_ON"})}
+        results = Counter(b for r, _, k in c.G.in_edges(m, keys=True) if k == "OF" for b, _, _ in c.out(r, {"ON"}))
+        papers, mentioning = defaultdict(set), defaultdict(set)
+        for q, _, k in c.G.in_edges(m, keys=True):
+            if k in ("PROPOSES", "USES", "COMPARES_WITH", "MENTIONS"):
+                for b, _, _ in c.out(q, {"EVALUATES_ON"}):
+                    (mentioning if k == "MENTIONS" else papers)[b].add(q)
+        for b in stated | set(results) | set(papers) | set(mentioning):
+            rows.append(dict(model=c.name(m), benchmark=c.name(b), stated=b in stated, results=results[b],
+                             papers=len(papers[b]), mentioning_papers=len(mentioning[b])))
+    key = lambda r: (not r["stated"], -r["results"], -r["papers"], -r["mentioning_papers"], r["benchmark"])  # noqa: E731
+    return sorted(rows, key=key)[: p["limit"]], key
+
+
+def ref_common_baselines(c: Corpus, p):
+    papers = defaultdict(set)
+    for u, v, k, _ in c.edges:
+        if k == "COMPARES_WITH" and p["type"] in ("any", c.node[v]["type"]):
+            papers[v].add(nid(u))
+    rows = sorted((-len(ps), c.name(x), nid(x), dict(baseline=c.name(x), type=c.node[x]["type"], papers=len(ps),
+                                                     some_papers=sorted(ps)[:5])) for x, ps in papers.items())
+    return [r for *_, r in rows][: p["limit"]], None
+
+
 REFERENCE = {
+    "model-benchmarks": ref_model_benchmarks, "common-baselines": ref_common_baselines,
     "alias-lookup": ref_alias_lookup, "co-occurring": ref_co_occurring, "concept-search": ref_concept_search,
     "concept-links": ref_concept_links,
     "concept-trend": ref_concept_trend, "fulltext-search": ref_fulltext_search, "graph-summary": ref_graph_summary,
@@ -285,6 +314,9 @@ def corpus_params(c: Corpus) -> dict[str, dict]:
         "quality-checks": {"examples": 3},
         "similar-papers": {"paper": nid(busiest), "limit": 1000},
         "top-concepts": {"type": "Metric", "limit": 15},
+        "model-benchmarks": {"model": c.name(max((x for x in c.concepts if c.node[x]["type"] == "Model"), key=lambda x: (
+            len(c.out(x, {"EVALUATED_ON"})), nid(x)))), "limit": 1000},
+        "common-baselines": {"type": "Model", "limit": 1000},
     }
 
 
@@ -335,12 +367,16 @@ def test_library_has_every_query_documented():
     queries = {q.name: q for q in list_queries()}
     assert len(queries) >= 12 and set(queries) == set(REFERENCE)
     for q in queries.values():
-        lines = q.path.read_text(encoding="utf-8").splitlines()
+        text = q.path.read_text(encoding="utf-8")
+        lines = text.splitlines()
         assert lines[0].startswith("// ") and len(lines[0]) > 20, q.name
         assert lines[1].startswith("// Parameters:"), q.name
-        for param in q.params:  # every parameter is documented and set with a Browser :param line
-            assert param in lines[1] and any(ln.startswith(f":param {param} =>") for ln in lines), (q.name, param)
+        # One statement and no Browser command: Browser runs it as one query and shows its rows.
+        assert not any(ln.startswith(":") for ln in lines) and text.count(";") <= 1, q.name
+        for param in q.params:  # every parameter is documented, and sent as a parameter
+            assert param in lines[1], (q.name, param)
         assert set(re.findall(r"\$([A-Za-z_]\w*)", q.text)) == set(q.params), q.name
+        assert "$" not in q.browser_text, q.name
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
@@ -394,6 +430,42 @@ def test_query_names_are_not_paths(bad):
 def test_params_are_typed_and_checked():
     q = get_query("top-concepts")
     assert bind_params(q, ["type=Task", "limit=3"]) == {"type": "Task", "limit": 3}
-    for bad in (["nope=1"], ["limit"], ["limit=x"]):
+    assert bind_params(q, ["type=benchmark"])["type"] == "Benchmark"  # concept types ignore case
+    assert bind_params(q, ["type=ANY"])["type"] == "any"
+    for bad in (["nope=1"], ["limit"], ["limit=x"], ["type=benchmarks"], ["type="], ["limit= "]):
         with pytest.raises(ConfigError):
             bind_params(q, bad)
+
+
+def test_a_parameter_without_default_is_required(tmp_path):
+    from papergraph.neo4j.library import _parse
+
+    path = tmp_path / "needs-paper.cypher"
+    path.write_text("// A query with a required parameter.\n// Parameters: paper (paper id), limit (rows).\n"
+                    "WITH null AS paper, 'any' AS type\nMATCH (p:Paper {id: paper}) RETURN p.id AS id\nLIMIT 5;\n")
+    q = _parse(path)
+    assert q.params == {"paper": None, "type": "any", "limit": 5}
+    assert q.text.splitlines()[0] == "WITH $paper AS paper, $type AS type" and q.text.endswith("LIMIT $limit")
+    with pytest.raises(ConfigError, match=r"needs --param paper=VALUE"):
+        bind_params(q, [])
+    assert bind_params(q, ["paper=x"]) == {"paper": "x", "type": "any", "limit": 5}
+    path.write_text("// Old style.\n// Parameters: paper.\n:param paper => 'x';\nMATCH (p:Paper {id: $paper}) RETURN p;\n")
+    with pytest.raises(InputError, match=r"needs-paper.cypher:3: Browser command ':param'"):
+        _parse(path)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-p", "type=benchmarks"], "unknown concept type; expected one of Model, Benchmark, Method, Task, Metric, any"),
+    (["-p", "type="], "--param type: empty value"),
+])
+def test_cli_rejects_bad_values_in_one_line(args, message):
+    res = CliRunner().invoke(cli, ["query", "top-concepts", *args, "--uri", "bolt://127.0.0.1:1"])
+    assert res.exit_code == 2 and message in res.output, res.output
+    assert res.output.count("\n") == 1 and "Traceback" not in res.output
+
+
+def test_cli_normalises_the_case_of_a_type(loaded, corpus):
+    env = {"NEO4J_URI": loaded.uri, "NEO4J_PASSWORD": loaded.password or "", "NEO4J_DATABASE": loaded.database}
+    res = CliRunner().invoke(cli, ["query", "top-concepts", "-p", "type=benchmark", "-p", "limit=5", "--json"], env=env)
+    want, _ = ref_top_concepts(corpus, {"type": "Benchmark", "limit": 5})
+    assert res.exit_code == 0 and json.loads(res.output) == want and want

@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_bulk import neo4j_import
 from .cli_concepts import concepts, curation_option, curation_path
 from .cli_fetch import fetch
 from .errors import PapergraphError
@@ -455,7 +456,7 @@ def load_cmd(source, uri, user, password, database, wipe, add_only, batch_size, 
 @cli.command("query")
 @click.argument("name", required=False)
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="A query parameter (repeatable); typed like the query's :param default.")
+              help="A query parameter (repeatable), typed like its default (the file's WITH line or LIMIT).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @click.option("--list", "list_", is_flag=True, help="List the queries of cypher/ and what each answers.")
 @connection_options
@@ -518,7 +519,8 @@ def export_neo4j_import(outdir, output, database):
 
     from .export.neo4j_csv import write_neo4j_import
 
-    files = write_neo4j_import(_graph_source(outdir), output or Path(outdir) / "neo4j-import", database=database)
+    files = write_neo4j_import(_graph_source(outdir), output or Path(outdir) / "neo4j-import", database=database,
+                               source=outdir)
     click.echo(f"wrote {len(files.nodes)} node and {len(files.relationships)} relationship files to "
                f"{files.directory}\nimport with: sh {files.command}")
 
@@ -647,3 +649,4 @@ from .cli_live import digest, update  # noqa: E402 (it uses this module's shared
 
 cli.add_command(update)
 cli.add_command(digest)
+neo4j_group.add_command(neo4j_import)

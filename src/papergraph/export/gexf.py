@@ -14,7 +14,16 @@ with clean attributes first:
 * node ``type`` = the concept type, or the kind for papers and results, so that Gephi's
   Partition on ``type`` (or on ``community``, set by :mod:`papergraph.analysis`) colours all nodes;
 * Gephi label = concept name / paper title / result text; edge label = relationship type;
-  edge weight = ``weight`` (co-occurrence), else ``score`` (similarity), else 1;
+  edge weight = one meaning per relationship type, all in (0, 1] (:func:`edge_weight`): NPMI for
+  ``CO_OCCURS``, ``score`` for ``SIMILAR_TO``, else ``confidence``, else 1; the raw values stay as
+  attributes (a co-occurrence's paper count as ``cooccurrence``, ``npmi``, ``score``, ``confidence``);
+* ``CO_OCCURS`` is symmetric: those edges are ``type="undirected"`` in a graph whose other edges
+  are directed (a mixed graph, which Gephi reads; networkx's reader does not);
+* one edge per node pair: where a pair has several relationships (a stated ``APPLIED_TO`` and a
+  ``CO_OCCURS``), the first in schema order is written, with ``also`` naming the others and a
+  co-occurrence's ``cooccurrence`` and ``npmi`` copied onto it (Gephi would merge them, summing weights);
+* a node without an ``id`` attribute (a graph read from graph.json) gets ``pg_id`` from its name
+  (``concept:lora`` -> ``lora``), so ``build`` and ``export gexf`` write the same file;
 * viz: colour from :data:`TYPE_COLORS`, size 6 + 6*log2(1 + paper_count) for concepts (4 for
   others), position from ``viz.position`` (the layout of :mod:`papergraph.layout`);
 * time: a paper with a full date gets ``start`` = that date (``YYYY-MM-DD``), its results too, and
@@ -35,30 +44,21 @@ from operator import call, itemgetter
 
 import networkx as nx
 
+from ..palette import OTHER_COLOR as _OTHER_COLOR, TYPE_COLORS
 from ..trends import full_date
 from .atomic import atomic_open
+from .gexf_view import UNDIRECTED, edge_weight, gexf_view as _gexf_view
 
-__all__ = ["write_gexf", "gexf_graph", "TYPE_COLORS"]
+_direction = {t: ' type="undirected"' for t in UNDIRECTED}.get
 
-#: Node colours (RGB) by concept type, and for papers and results (ColorBrewer "Set1").
-TYPE_COLORS = {
-    "Model": (228, 26, 28),
-    "Benchmark": (55, 126, 184),
-    "Method": (77, 175, 74),
-    "Task": (152, 78, 163),
-    "Metric": (255, 127, 0),
-    "Paper": (153, 153, 153),
-    "Result": (166, 86, 40),
-}
-_OTHER_COLOR = (120, 120, 120)
+__all__ = ["write_gexf", "gexf_graph", "edge_weight", "TYPE_COLORS"]
+
 #: Characters XML 1.0 does not allow in a document.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _NODE_RENAMES = {"id": "pg_id", "label": "pg_label", "start": "char_start", "end": "char_end"}
 _EDGE_RENAMES = {"type": "rel", "label": "rel_label", "start": "char_start", "end": "char_end",
-                 "key": "rel_key", "id": "rel_id"}
-
-
+                 "key": "rel_key", "id": "rel_id", "weight": "cooccurrence"}
 def xml_text(s: str) -> str:
     """``s`` without the characters XML 1.0 forbids."""
     return _XML_ILLEGAL.sub("", s)
@@ -166,7 +166,8 @@ def _starts(G: nx.MultiDiGraph, undated_year: int | None) -> dict:
 
 def _prepared(G: nx.MultiDiGraph, undated_year: int | None):
     """(nodes, edges) as GEXF will hold them: ``(id, label, start, viz, attrs)``, ``(id, u, v, label, weight, attrs)``."""
-    nodes = list(G.nodes(data=True))
+    node_dicts, adj = _gexf_view(G)
+    nodes = list(node_dicts.items())
     names: dict = {}
     node_attrs = [_clean(d, _NODE_RENAMES, names) for _, d in nodes]
     for a, (_, d) in zip(node_attrs, nodes):
@@ -176,17 +177,14 @@ def _prepared(G: nx.MultiDiGraph, undated_year: int | None):
     ids = {n: _node_id(n) for n, _ in nodes}
     out_nodes = [(ids[n], xml_text(str(d.get("name") or d.get("title") or d.get("text") or n)), starts.get(n),
                   _viz(d), attrs) for (n, d), attrs in zip(nodes, node_attrs)]
-    edges = list(G.edges(keys=True, data=True))
+    edges = [(u, v, k, d) for u, nbrs in adj.items() for v, kd in nbrs.items() for k, d in kd.items()]
     names = {}
     edge_attrs = [_clean(d, _EDGE_RENAMES, names) for *_, d in edges]
     _unify(edge_attrs)
     out_edges = []
     for i, ((u, v, k, d), attrs) in enumerate(zip(edges, edge_attrs)):
         attrs["rel"] = xml_text(str(k))
-        attrs.pop("weight", None)
-        weight = d.get("weight", d.get("score", 1.0))
-        weight = float(weight) if isinstance(weight, (int, float)) and math.isfinite(weight) else 1.0
-        out_edges.append((f"e{i}", ids[u], ids[v], xml_text(str(k)), weight, attrs))
+        out_edges.append((f"e{i}", ids[u], ids[v], xml_text(str(k)), edge_weight(k, d), attrs))
     return out_nodes, out_edges
 
 
@@ -197,7 +195,8 @@ def gexf_graph(G: nx.MultiDiGraph, *, undated_year: int | None = None) -> nx.Mul
     for nid, label, start, viz, attrs in nodes:
         H.add_node(nid, label=label, viz=viz, **({"start": start} if start else {}), **attrs)
     for eid, u, v, label, weight, attrs in edges:
-        H.add_edge(u, v, key=eid, id=eid, label=label, weight=weight, **attrs)
+        direction = {"type": "undirected"} if attrs["rel"] in UNDIRECTED else {}
+        H.add_edge(u, v, key=eid, id=eid, label=label, weight=weight, **direction, **attrs)
     return H
 
 
@@ -231,7 +230,7 @@ _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\n"
             ("\t", "&#9;"))
 _ESCAPE = str.maketrans(dict(_ESCAPES))
 _GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
-_EDGE_HEAD = '      <edge id="e%s" source=%s target=%s label=%s weight="%s">\n'
+_EDGE_HEAD = '      <edge id="e%s" source=%s target=%s label=%s weight="%s"%s>\n'
 
 
 def _q(value: str) -> str:
@@ -304,13 +303,12 @@ class _Shape:
     attribute (node ``type``, edge ``rel``) is at index ``over``; ``get`` fetches the others.
     """
 
-    def __init__(self, cols: list, over: int, wkey, floats: list):
+    def __init__(self, cols: list, over: int, floats: list):
         self.names = [c[0] for c in cols]
         self.kinds = [c[2] for c in cols]
         self.over = over
         self.get = _getter([c[1] for j, c in enumerate(cols) if j != over])
         self.floats = _getter(floats) if floats else None  # a non-finite one sends the row to _general
-        self.wkey = wkey  # the key giving an edge's weight (None: 1.0)
         self.declared = False
         self.convs = self.format = None
         self.first = over == 0
@@ -350,12 +348,8 @@ def _shape(sig: tuple, renames: dict, names: dict, over: str, drop: str | None) 
     at = [j for j, c in enumerate(cols) if c[0] == over]
     if not at:
         cols.append((over, None, "str"))
-    types = dict(zip(*sig))
-    wkey = "weight" if "weight" in types else "score" if "score" in types else None
-    if types.get(wkey) not in (int, float, bool):
-        wkey = None
-    floats = [c[1] for c in cols if c[2] == "float"] + ([wkey] if types.get(wkey) is float else [])
-    return _Shape(cols, at[0] if at else len(cols) - 1, wkey, floats)
+    floats = [c[1] for c in cols if c[2] == "float"]
+    return _Shape(cols, at[0] if at else len(cols) - 1, floats)
 
 
 def _general(d: dict, renames: dict, names: dict, over: str, ov: str, drop: str | None) -> dict:
@@ -418,17 +412,12 @@ def _viz_text(viz: dict) -> str:
             + (f'        <viz:position x="{p["x"]}" y="{p["y"]}" z="{p["z"]}" />\n' if p else ""))
 
 
-def _weight(d: dict) -> float:
-    w = d.get("weight", d.get("score", 1.0))
-    return float(w) if isinstance(w, (int, float)) and math.isfinite(w) else 1.0
-
-
 def _stream(fh, G: nx.MultiDiGraph, starts: dict) -> None:
-    nodes, adj = G._node, G._adj  # the dicts behind G.nodes and G.edges: their views cost more than the writing
+    nodes, adj = _gexf_view(G)  # the dicts behind G.nodes and G.edges: their views cost more than the writing
     esc = _Escaped()
     node_rows, node_shapes, node_names, node_types, node_ids = _scan(nodes.values(), _NODE_RENAMES, "type", None)
     edge_rows, edge_shapes, edge_names, edge_types, edge_ids = _scan(
-        (d for nbrs in adj.values() for kd in nbrs.values() for d in kd.values()), _EDGE_RENAMES, "rel", "weight")
+        (d for nbrs in adj.values() for kd in nbrs.values() for d in kd.values()), _EDGE_RENAMES, "rel", None)
     for s in node_shapes:
         s.prepare(node_types, node_ids, esc)
     for s in edge_shapes:
@@ -446,7 +435,7 @@ def _stream(fh, G: nx.MultiDiGraph, starts: dict) -> None:
         ids=node_ids, esc=esc))
     fh.write("    </nodes>\n    <edges>\n")
     _write_edges(fh, adj, edge_rows, qid, partial(
-        _general_attvalues, renames=_EDGE_RENAMES, names=edge_names, over="rel", drop="weight", types=edge_types,
+        _general_attvalues, renames=_EDGE_RENAMES, names=edge_names, over="rel", drop=None, types=edge_types,
         ids=edge_ids, esc=esc))
     fh.write("    </edges>\n  </graph>\n</gexf>\n")
 
@@ -480,15 +469,15 @@ def _write_edges(fh, adj: dict, shapes: list, qid: dict, general) -> None:
                 label = labels.get(k)
                 if label is None:
                     label = labels[k] = _q(xml_text(str(k)))
+                weight, direction = edge_weight(k, d), _direction(k, "")
                 if s is None:
-                    rows.append(_EDGE_HEAD % (i, src, tgt, label, _weight(d)) + general(d, xml_text(str(k)))
-                                + "      </edge>\n")
+                    rows.append(_EDGE_HEAD % (i, src, tgt, label, weight, direction)
+                                + general(d, xml_text(str(k))) + "      </edge>\n")
                 elif s.first:  # the common case: the edge's type is its first attribute
-                    rows.append(s.format((i, src, tgt, label, 1.0 if s.wkey is None else float(d[s.wkey]),
-                                          label[1:-1], *map(call, s.convs, s.get(d)))))
+                    rows.append(s.format((i, src, tgt, label, weight, direction, label[1:-1],
+                                          *map(call, s.convs, s.get(d)))))
                 else:
-                    rows.append(s.format((i, src, tgt, label, 1.0 if s.wkey is None else float(d[s.wkey]),
-                                          *s.values(d, label[1:-1]))))
+                    rows.append(s.format((i, src, tgt, label, weight, direction, *s.values(d, label[1:-1]))))
                 i += 1
                 if len(rows) == _CHUNK:
                     fh.write("".join(rows))

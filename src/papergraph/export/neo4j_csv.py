@@ -1,8 +1,8 @@
 """Bulk-import CSVs for ``neo4j-admin database import full`` (the fast path for big graphs).
 
-One node file per label (``id:ID(<Label>)``, ``:LABEL``, typed properties such as
-``paper_count:int`` and ``aliases:string[]``) and one relationship file per (type, start label,
-end label) (``:START_ID(<Label>)``, ``:END_ID(<Label>)``, ``:TYPE``). Ids live in one ID space per
+One node file per label (``id:ID(<Label>)``, ``:LABEL`` with a concept's type label too, typed
+properties such as ``paper_count:int`` and ``aliases:string[]``) and one relationship file per
+(type, start label, end label) (``:START_ID(<Label>)``, ``:END_ID(<Label>)``, ``:TYPE``). Ids live in one ID space per
 label because they are unique per label only. ``import.sh`` holds the exact command.
 Properties are the ones the Bolt loader writes (:func:`papergraph.neo4j.rows.graph_rows`).
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import OutputError
-from ..neo4j.rows import PAPER_LINK_TYPES, graph_rows
+from ..neo4j.rows import PAPER_LINK_TYPES, graph_rows, type_label
 from .atomic import atomic_open, make_dir
 
 __all__ = ["ImportFiles", "write_neo4j_import", "ARRAY_DELIMITER"]
@@ -47,13 +47,15 @@ class ImportFiles:
                 + [f"--relationships={name(p)}" for p in self.relationships])
 
 
-def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, database: str = "neo4j") -> ImportFiles:
+def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, database: str = "neo4j",
+                       source: str | os.PathLike | None = None) -> ImportFiles:
     """Write ``G`` as neo4j-admin import CSVs plus ``import.sh`` into ``outdir``.
 
     Args:
         G: a papergraph graph.
         outdir: directory to write (created; earlier ``nodes-*.csv``/``rels-*.csv`` are replaced).
         database: the database name used in ``import.sh``.
+        source: the build directory, named in import.sh's advice when no neo4j-admin is found.
 
     Returns:
         The files written.
@@ -82,7 +84,8 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
         if g.rows:
             path = out / f"nodes-{g.label}.csv"
             _write_csv(path, [f"id:ID({g.label})", ":LABEL"],
-                       [[r["id"], g.label] for r in g.rows], [r["props"] for r in g.rows], skip={"id"})
+                       [[r["id"], _labels(g.label, r["props"])] for r in g.rows], [r["props"] for r in g.rows],
+                       skip={"id"})
             files.nodes.append(path)
     for g in rel_groups:
         path = out / f"rels-{g.type}-{g.start_label}-{g.end_label}.csv"
@@ -99,12 +102,29 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
         fh.write("#!/bin/sh\n# Bulk-import this directory into an empty Neo4j 5 database (stop the server first;\n"
                  f"# --overwrite-destination replaces database {database!r}). Then start the server and run\n"
                  "# cypher/schema.cypher (constraints and indexes), e.g. with `papergraph load --schema-only`.\n"
-                 "# NEO4J_ADMIN names the neo4j-admin to run [default: neo4j-admin on PATH].\n"
+                 "# NEO4J_ADMIN names the neo4j-admin to run [default: neo4j-admin on PATH]. papergraph's own\n"
+                 "# local server (papergraph neo4j start) has none: `papergraph neo4j import` does all of this.\n"
                  'set -e\ncd "$(dirname "$0")"\n'
+                 'if [ -z "${NEO4J_ADMIN:-}" ] && ! command -v neo4j-admin >/dev/null 2>&1; then\n'
+                 "  echo 'import.sh: neo4j-admin not found: set NEO4J_ADMIN to the bin/neo4j-admin of your Neo4j;"
+                 f" with papergraph'\\''s local server run: papergraph neo4j import {_sh_word(source)}' >&2\n"
+                 "  exit 127\nfi\n"
                  f"${{NEO4J_ADMIN:-neo4j-admin}} {command}\n")
     if not files.command.is_symlink() and files.command.is_file():
         files.command.chmod(0o755)
     return files
+
+
+def _sh_word(source) -> str:
+    """The build directory for a message in single quotes (no quote in it), else a placeholder."""
+    text = str(source) if source is not None else ""
+    return text if text and all(c.isalnum() or c in "/._-~+" for c in text) else "BUILD_DIR"
+
+
+def _labels(label: str, props: dict) -> str:
+    """The ``:LABEL`` cell: a concept's type label too (``Concept`` U+001F ``Model``), as the loader sets it."""
+    extra = type_label(props) if label == "Concept" else None
+    return label + ARRAY_DELIMITER + extra if extra else label
 
 
 def _paper_count(G: nx.MultiDiGraph, node) -> int:

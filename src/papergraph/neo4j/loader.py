@@ -26,7 +26,7 @@ from .batches import Batches, run_batches, single
 from .library import Query, read_schema, to_plain
 from .messages import check_uri, first_line as _first_line, is_data_error as _is_data_error, redact_uri, redacted as _redacted
 from .sync import SyncStats, remove_stale
-from .rows import PAPER_LINK_TYPES, NodeRows, RelRows, check_index_sizes, graph_rows
+from .rows import PAPER_LINK_TYPES, NodeRows, RelRows, check_index_sizes, graph_rows, type_label_rows
 
 __all__ = ["Neo4jSettings", "LoadStats", "connect", "load_graph", "apply_schema", "wipe", "db_counts", "run_query"]
 
@@ -206,6 +206,9 @@ def load_graph(G: nx.MultiDiGraph, settings: Neo4jSettings, *, batch_size: int =
                     synced = remove_stale(driver, settings.database, nodes, rels, batch_size=batch_size)
                 for i in range(0, len(concept_ids), batch_size):
                     session.execute_write(single, queries.RECOMPUTE_PAPER_COUNT, ids=concept_ids[i:i + batch_size])
+            labels = [Batches(queries.set_type_label(t), rows, f"{t or 'untyped'} labels")
+                      for t, rows in type_label_rows(nodes).items()]
+            run_batches(driver, settings.database, labels, batch_size, workers, lambda n: None)
         apply_schema(driver, settings.database)  # the full-text indexes, built over the loaded nodes
         seconds = time.perf_counter() - t0
         db_nodes, db_rels = db_counts(driver, settings.database)

@@ -6,11 +6,11 @@ schema in :mod:`papergraph.model` (backtick-quoted as well); every value is a ``
 
 from __future__ import annotations
 
-from ..model import NODE_LABELS
+from ..model import CONCEPT_TYPES, NODE_LABELS
 from .rows import PAPER_LINK_TYPES, PROP_NAME, REL_TYPES
 
 __all__ = ["merge_nodes", "merge_relationships", "create_nodes", "create_relationships", "count_label",
-           "merge_nodes_returning", "merge_relationships_by_element_id",
+           "merge_nodes_returning", "merge_relationships_by_element_id", "set_type_label",
            "split_statements", "RECOMPUTE_PAPER_COUNT", "DELETE_BATCH", "COUNT_NODES", "COUNT_RELATIONSHIPS",
            "AWAIT_INDEXES"]
 
@@ -79,6 +79,20 @@ def merge_relationships_by_element_id(rtype: str) -> str:
     return ("UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.start "
             "MATCH (b) WHERE elementId(b) = row.end "
             f"MERGE (a)-[r:{_rel_type(rtype)}]->(b) SET r += row.props RETURN count(r) AS merged")
+
+
+def set_type_label(ctype: str | None) -> str:
+    """One batch of concept ids ``{id}`` of type ``ctype``: the type label on, any other one off.
+
+    Type labels (``:Concept:Model``) are the concept types of the schema, never text from the data;
+    ``ctype`` None (a type outside the schema) only removes them. Setting a label a node already
+    has changes nothing, so a re-load writes nothing. Returns how many concepts were found.
+    """
+    if ctype is not None and ctype not in CONCEPT_TYPES:
+        raise ValueError(f"unknown concept type {ctype!r}; expected one of {CONCEPT_TYPES}")
+    others = ":".join(f"`{t}`" for t in CONCEPT_TYPES if t != ctype)
+    return ("UNWIND $rows AS row MATCH (c:Concept {id: row.id}) "
+            + (f"SET c:`{ctype}` " if ctype else "") + f"REMOVE c:{others} RETURN count(c) AS merged")
 
 
 def _props_map(keys: list[str]) -> str:

@@ -17,9 +17,10 @@ from typing import Any
 import networkx as nx
 
 from ..errors import InputError
-from ..model import CONCEPT_EDGE_TYPES, NODE_LABELS, PAPER_EDGE_TYPES, PAPER_PAPER_EDGE_TYPES, RESULT_EDGE_TYPES
+from ..model import CONCEPT_EDGE_TYPES, CONCEPT_TYPES, NODE_LABELS, PAPER_EDGE_TYPES, PAPER_PAPER_EDGE_TYPES, RESULT_EDGE_TYPES
 
-__all__ = ["REL_TYPES", "NodeRows", "RelRows", "graph_rows", "clean_props", "PAPER_LINK_TYPES", "PROP_NAME"]
+__all__ = ["REL_TYPES", "NodeRows", "RelRows", "graph_rows", "clean_props", "PAPER_LINK_TYPES", "PROP_NAME",
+           "type_label", "type_label_rows"]
 
 REL_TYPES = PAPER_EDGE_TYPES + CONCEPT_EDGE_TYPES + RESULT_EDGE_TYPES + PAPER_PAPER_EDGE_TYPES
 #: Relationship types that link a Paper to a Concept (what ``paper_count`` counts).
@@ -91,6 +92,22 @@ def graph_rows(G: nx.MultiDiGraph) -> tuple[list[NodeRows], list[RelRows]]:
     order = {t: i for i, t in enumerate(REL_TYPES)}
     rels = sorted(groups.values(), key=lambda g: (order[g.type], g.start_label, g.end_label))
     return [by_label[label] for label in NODE_LABELS], rels
+
+
+def type_label(props: dict) -> str | None:
+    """The type label of a concept's properties: its ``type`` if the schema has it, else None."""
+    t = props.get("type")
+    return t if t in CONCEPT_TYPES else None
+
+
+def type_label_rows(nodes: list[NodeRows]) -> dict[str | None, list[dict]]:
+    """Concept ids ``{id}`` by type label (None: a type outside the schema), for the label pass."""
+    out: dict[str | None, list[dict]] = {}
+    for g in nodes:
+        if g.label == "Concept":
+            for r in g.rows:
+                out.setdefault(type_label(r["props"]), []).append({"id": r["id"]})
+    return out
 
 
 def clean_props(data: dict, *, where: str = "") -> dict:
