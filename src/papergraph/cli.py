@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_columnar import columnar, stage_options
 from .cli_concepts import concepts, curation_option, curation_path
 from .errors import PapergraphError
 
@@ -168,13 +169,17 @@ def _progress(quiet: bool):
                    "of --jobs workers].")
 @click.option("--neo4j", "to_neo4j", is_flag=True,
               help="Then load the graph into Neo4j (as `papergraph load` does; see --uri ...).")
+@click.option("--big/--no-big", default=None,
+              help="The columnar build (Parquet + Dask; bulk-import files, no graph.json) [default: "
+                   "with --engine dask from 200,000 papers on; see `papergraph columnar --help`].")
+@stage_options
 @curation_option
 @kb_option
 @connection_options
 @verbosity_options
 def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confidence,
-          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, curation, no_curation, kb,
-          uri, user, password, database, quiet, verbose):
+          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, big, top_n, memory_limit,
+          curation, no_curation, kb, uri, user, password, database, quiet, verbose):
     """Build the paper-concept graph from INPUT files or directories ('-' reads stdin).
 
     Writes OUTDIR/graph.gexf (Gephi), OUTDIR/graph.json (networkx node-link),
@@ -188,6 +193,15 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
     """
     from .api import build_outputs
 
+    if big or (big is None and engine == "dask" and not to_neo4j):
+        from .cli_columnar import build_big
+
+        if build_big(inputs, outdir, big=big, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
+                     skip_bad=skip_bad, min_confidence=min_confidence, no_cache=no_cache, cache_dir=cache_dir,
+                     engine=engine, scheduler=scheduler, to_neo4j=to_neo4j, top_n=top_n,
+                     memory_limit=memory_limit, curation=curation_path(curation, no_curation), kb=kb,
+                     progress=_progress(quiet), quiet=quiet):
+            return
     if to_neo4j:  # fail before the slow part if the server is down or the password is wrong
         from .neo4j.loader import connect
 
@@ -626,3 +640,4 @@ def cache_clear_cmd(cache_dir):
 
 
 cli.add_command(concepts)
+cli.add_command(columnar)

@@ -91,18 +91,13 @@ def write_part(table: pa.Table, ids: list[str], columns: list[tuple[str, str]], 
     return table.num_rows
 
 
-def write_import_script(out: Path, nodes: dict[str, list[str]], rels: dict[str, list[str]],
-                        database: str = "neo4j") -> Path:
-    """``import.sh``: the neo4j-admin command importing every group (header first, then parts)."""
-    args = ["database", "import", "full", database, "--overwrite-destination", "--multiline-fields=true",
-            "--array-delimiter=U+001F", "--id-type=string", "--skip-bad-relationships=false",
-            "--skip-duplicate-nodes=false"]
-    args += [f"--nodes={','.join(files)}" for files in nodes.values()]
-    args += [f"--relationships={','.join(files)}" for files in rels.values()]
+def write_import_script(d: Path, args: list[str]) -> Path:
+    """``import.sh``: ``neo4j-admin`` with ``args`` (file names relative to ``d``)."""
     q = [shlex.quote(a) for a in args]
-    path = out / "import.sh"
-    path.write_text("#!/bin/sh\n# Bulk-import this directory into an empty Neo4j 5 database (stop the server first).\n"
-                    "# NEO4J_ADMIN names the neo4j-admin to run [default: neo4j-admin on PATH].\n"
+    path = d / "import.sh"
+    path.write_text("#!/bin/sh\n# Bulk-import this directory into an empty Neo4j 5 database (stop the server first;\n"
+                    "# --overwrite-destination replaces it). Then start the server and run cypher/schema.cypher\n"
+                    "# (e.g. `papergraph load --schema-only`). NEO4J_ADMIN names the neo4j-admin to run.\n"
                     'set -e\ncd "$(dirname "$0")"\n'
                     "${NEO4J_ADMIN:-neo4j-admin} " + " ".join(q[:4]) + "".join(f" \\\n  {a}" for a in q[4:]) + "\n",
                     encoding="utf-8")

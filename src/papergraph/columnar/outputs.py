@@ -96,22 +96,36 @@ def concepts_out(concepts: pd.DataFrame, out: Path) -> None:
 def headers(out: Path, database: str = "neo4j") -> Path:
     """Header files of every group that has parts, and ``import.sh``."""
     d = out / "neo4j-import"
-    groups: dict[tuple[str, str], list[str]] = {}
-    for p in sorted(d.glob("*.part-*.csv")):
-        m = _PART.match(p.name)
-        if m and p.stat().st_size:
-            groups.setdefault((m.group(1), m.group(2)), []).append(p.name)
-    nodes, rels = {}, {}
-    for (kind, name), parts in sorted(groups.items()):
-        head = d / f"{kind}-{name}.header.csv"
-        if kind == "nodes":
-            csvout.write_header(head, csvout.node_header(name))
-            nodes[name] = [head.name] + parts
-        else:
-            rtype, start, end = name.rsplit("-", 2)
-            csvout.write_header(head, csvout.rel_header(rtype, start, end))
-            rels[name] = [head.name] + parts
     for p in d.glob("*.part-*.csv"):
         if not p.stat().st_size:
             p.unlink()
-    return csvout.write_import_script(d, nodes, rels, database)
+    for (kind, name), _ in _groups(d).items():
+        head = d / f"{kind}-{name}.header.csv"
+        if kind == "nodes":
+            csvout.write_header(head, csvout.node_header(name))
+        else:
+            rtype, start, end = name.rsplit("-", 2)
+            csvout.write_header(head, csvout.rel_header(rtype, start, end))
+    return csvout.write_import_script(d, admin_args(d, database, relative=True))
+
+
+def _groups(d: Path) -> dict[tuple[str, str], list[Path]]:
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for p in sorted(d.glob("*.part-*.csv")):
+        m = _PART.match(p.name)
+        if m:
+            groups.setdefault((m.group(1), m.group(2)), []).append(p)
+    return dict(sorted(groups.items()))
+
+
+def admin_args(d: str | Path, database: str = "neo4j", *, relative: bool = False) -> list[str]:
+    """``neo4j-admin`` arguments importing the import directory ``d`` into ``database``."""
+    d = Path(d)
+    name = (lambda p: p.name) if relative else (lambda p: str(p.resolve()))
+    args = ["database", "import", "full", database, "--overwrite-destination", "--multiline-fields=true",
+            "--array-delimiter=U+001F", "--id-type=string", "--skip-bad-relationships=false",
+            "--skip-duplicate-nodes=false"]
+    for (kind, g), parts in _groups(d).items():
+        files = [d / f"{kind}-{g}.header.csv"] + parts
+        args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}=" + ",".join(name(p) for p in files))
+    return args

@@ -198,4 +198,6 @@ def graph_stage(src: str | Path, out: str | Path, client, *, keys: Keys | None =
     rep.nodes["Result"] = len(rep_papers)
     headers(out)
     step("nodes+projection")
+    rep.relationships = {k: v for k, v in sorted(rep.relationships.items()) if v}
+    rep.nodes = {k: v for k, v in rep.nodes.items() if v}
     return rep
