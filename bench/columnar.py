@@ -1,6 +1,8 @@
 """Benchmarks of the columnar graph stage (issue 19) on synthetic extraction records.
 
-    python bench/columnar.py columnar 100000 /tmp/colb/100k [--json FILE]   # the columnar path
+    python bench/columnar.py columnar 100000 /tmp/colb/100k [--json FILE]   # tables, then the stage
+    python bench/columnar.py tables 1000000 /tmp/colb/1m                    # only the tables
+    python bench/columnar.py stage /tmp/colb/1m                             # only the stage
     python bench/columnar.py networkx 100000 /tmp/colb/nx100k              # the networkx path
     python bench/columnar.py equality 10000 /tmp/colb/eq10k                 # both, files compared
     python bench/columnar.py bulk /tmp/colb/1m/out --bolt-port 17705 --http-port 17485
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -98,47 +99,64 @@ def du(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
 
 
-def run_columnar(n: int, work: Path, *, seed: int, workers: int, memory_limit: str, part_size: int,
-                 top_n: int) -> dict:
+def generate(n: int, work: Path, *, seed: int, workers: int, memory_limit: str, part_size: int) -> dict:
+    """The synthetic records of ``n`` papers into ``work/tables`` on a local cluster (not a figure:
+    the stand-in for extraction)."""
     import cloudpickle
 
-    from papergraph.columnar import graph_stage, local_client
+    from papergraph.columnar import local_client
 
     cloudpickle.register_pickle_by_value(synth_extractions)
-    shutil.rmtree(work, ignore_errors=True)
-    spill = work / "dask-tmp"
-    spill.mkdir(parents=True)
-    res = {"papers": n, "load_start": load(), "workers": workers, "memory_limit": memory_limit,
-           "part_size": part_size}
-    peaks = Peaks(spill)
-    peaks.start()
-    client = local_client(workers, memory_limit, str(spill))
+    shutil.rmtree(work / "tables", ignore_errors=True)
+    client = local_client(workers, memory_limit, str(work / "dask-tmp"))
+    t0 = time.perf_counter()
     try:
-        t0 = time.perf_counter()
         bounds = list(range(0, n, part_size)) + [n]
         futs = client.map(lambda i: gen_part(n, seed, bounds[i], bounds[i + 1], str(work / "tables"), i),
                           range(len(bounds) - 1), pure=False)
         client.gather(futs)
-        res["generate_s"] = round(time.perf_counter() - t0, 1)
-        res["generate_peaks"] = peaks.report()
-        res["tables_mb"] = du(work / "tables")
-        log(f"generated {n} papers in {res['generate_s']}s; {peaks.report()}")
-        client.restart()  # the graph stage starts from fresh workers, as after extraction
-        peaks.reset()
-        t0 = time.perf_counter()
+    finally:
+        client.close()
+        client.cluster.close()
+    return {"papers": n, "part_size": part_size, "generate_s": round(time.perf_counter() - t0, 1),
+            "tables_mb": du(work / "tables")}
+
+
+def run_stage(work: Path, *, workers: int, memory_limit: str, top_n: int) -> dict:
+    """The graph stage on ``work/tables`` into ``work/out``, on fresh workers, measured."""
+    from papergraph.columnar import graph_stage, local_client
+
+    spill = work / "dask-tmp"
+    shutil.rmtree(spill, ignore_errors=True)
+    spill.mkdir(parents=True)
+    res = {"load_start": load(), "workers": workers, "memory_limit": memory_limit}
+    peaks = Peaks(spill)
+    peaks.start()
+    t0 = time.perf_counter()
+    client = local_client(workers, memory_limit, str(spill))
+    try:
         rep = graph_stage(work / "tables", work / "out", client, top_n=top_n,
                           done=lambda s: log(f"  {s}: {peaks.report()}"))
         res["graph_stage_s"] = round(time.perf_counter() - t0, 1)
         res["steps_s"] = {k: round(v, 1) for k, v in rep.seconds.items()}
         res["nodes"], res["relationships"] = rep.nodes, rep.relationships
-        res["peaks"] = peaks.report()
-        res["out_mb"] = du(work / "out")
     finally:
         client.close()
+        client.cluster.close()
         peaks.running = False
+    res["peaks"] = peaks.report()
+    res["out_mb"] = du(work / "out")
     res["load_end"] = load()
     shutil.rmtree(spill, ignore_errors=True)
+    (work / "out" / "counts.json").write_text(json.dumps(res, indent=1))
     return res
+
+
+def run_columnar(n: int, work: Path, *, seed: int, workers: int, memory_limit: str, part_size: int,
+                 top_n: int) -> dict:
+    gen = generate(n, work, seed=seed, workers=workers, memory_limit=memory_limit, part_size=part_size)
+    log(f"generated: {gen}")
+    return {**gen, **run_stage(work, workers=workers, memory_limit=memory_limit, top_n=top_n)}
 
 
 def run_networkx(n: int, work: Path, *, seed: int) -> dict:
@@ -195,7 +213,7 @@ def run_bulk(out: Path, bolt_port: int, http_port: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["columnar", "networkx", "equality", "bulk"])
+    ap.add_argument("mode", choices=["columnar", "tables", "stage", "networkx", "equality", "bulk"])
     ap.add_argument("papers_or_dir")
     ap.add_argument("work", nargs="?")
     ap.add_argument("--seed", type=int, default=1)
@@ -209,12 +227,17 @@ def main() -> None:
     a = ap.parse_args()
     if a.mode == "bulk":
         res = {"mode": "bulk", **run_bulk(Path(a.papers_or_dir), a.bolt_port, a.http_port)}
+    elif a.mode == "stage":
+        res = {"mode": "stage", "work": a.papers_or_dir,
+               **run_stage(Path(a.papers_or_dir), workers=a.workers, memory_limit=a.memory_limit, top_n=a.top_n)}
     else:
         n, work = int(a.papers_or_dir), Path(a.work)
         if a.mode == "columnar":
             res = run_columnar(n, work, seed=a.seed, workers=a.workers, memory_limit=a.memory_limit,
                                part_size=a.part_size, top_n=a.top_n)
-            (work / "out" / "counts.json").write_text(json.dumps(res, indent=1))
+        elif a.mode == "tables":
+            res = generate(n, work, seed=a.seed, workers=a.workers, memory_limit=a.memory_limit,
+                           part_size=a.part_size)
         elif a.mode == "networkx":
             res = run_networkx(n, work, seed=a.seed)
         else:

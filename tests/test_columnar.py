@@ -43,7 +43,8 @@ def snapshot(settings) -> dict:
     from papergraph.neo4j.loader import connect
 
     with connect(settings) as driver:
-        q = lambda text: [r.data() for r in driver.execute_query(text, database_=settings.database).records]  # noqa: E731
+        def q(text):
+            return [r.data() for r in driver.execute_query(text, database_=settings.database).records]
         labels = {r["l"]: r["n"] for r in q("MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS n")}
         types = {r["t"]: r["n"] for r in q("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n")}
         nodes = q("MATCH (n) RETURN labels(n) AS l, properties(n) AS p")

@@ -8,6 +8,7 @@ Both write ``OUT/tables/`` (the extraction tables), then the graph stage's ``OUT
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -44,13 +45,15 @@ def _curation_keys(curation) -> Keys:
 
 def _stage(out: Path, keys: Keys, *, scheduler, workers, memory_limit, kb, top_n, seed,
            done: Callable[[str], None] | None) -> StageReport:
-    client = _client(scheduler, workers, memory_limit, str(out / ".dask-tmp"))
+    spill = out / ".dask-tmp"
+    client = _client(scheduler, workers, memory_limit, str(spill))
     try:
         return graph_stage(out / "tables", out, client, keys=keys, kb=kb, top_n=top_n, seed=seed, done=done)
     finally:
         client.close()
         if client.cluster is not None:
             client.cluster.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def from_records(paths: Sequence[str | os.PathLike], out: str | os.PathLike, *, skip_bad: bool = False,

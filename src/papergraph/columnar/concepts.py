@@ -67,8 +67,10 @@ def concept_rows(part: pd.DataFrame, keys: Keys, use_kb: bool = True) -> pd.Data
 def _node(root, cleans, types, confs, scores, belongs, best, keys: Keys, kb) -> dict:
     names = Counter(cleans)
     name = sorted(names, key=lambda s: (is_acronym(s), -names[s], -len(s), s))[0]
-    k = keys.key(name)
-    node_id = k if keys.root(k) == root else root
+    node_id = root
+    if keys.merged:  # a curation merge: the node is named by its chosen name's key, as resolve does
+        k = keys.key(name)
+        node_id = k if keys.root(k) == root else root
     votes: Counter = Counter()
     for t, conf, sc in zip(types, confs, scores):
         for vt, v in (json.loads(sc) if isinstance(sc, str) and sc else {t: conf}).items():
@@ -77,8 +79,9 @@ def _node(root, cleans, types, confs, scores, belongs, best, keys: Keys, kb) -> 
     ctype = max(CONCEPT_TYPES, key=lambda t: (votes[t], -CONCEPT_TYPES.index(t)))
     surfaces = {s for b in belongs for s in b}
     aliases = sorted(surfaces - {name}, key=lambda a: (a.casefold(), a))
-    ms = [(None, None, None, [c]) for c in dict.fromkeys(cleans)]
-    reasons = keys.reasons(root) + _format_reasons(ms)
+    distinct = list(names)
+    reasons = keys.reasons(root) + (_format_reasons([(None, None, None, [c]) for c in distinct])
+                                    if len(distinct) > 1 else [])
     c = CanonicalConcept(node_id, name, ctype, aliases, [], round(max(confs), 4),
                          {t: round(v, 4) for t, v in votes.items() if v},
                          merge_reasons=list(dict.fromkeys(reasons))[:_MAX_REASONS])

@@ -34,6 +34,8 @@ class Keys:
         for a, b in cur.merges:
             links.union(self.key(a), self.key(b), f"curation: merge '{a}' + '{b}'", force=True)
         self._root = {k: r for k, r in links.roots().items() if k != r}
+        #: True when the curation merged keys (node ids then follow the chosen names' keys).
+        self.merged = bool(self._root)
         roots = set(self._root.values())
         self._reasons = {r: links.reasons(r) for r in roots}
         self._renames = {self.root(self.key(a)): new for a, new in cur.renames}

@@ -46,11 +46,13 @@ def variants_out(out: Path, variants: list[tuple[str, str]]) -> None:
            csvout.REL_COLUMNS["RELATION"])
 
 
-def cooccurrence_task(inc, lo: int, hi: int, ids: np.ndarray, out: Path, part: int, min_papers: int,
-                      npmi_min: float):
-    """One range of concepts' ``CO_OCCURS`` (written as a part); returns (a, b, weight) codes."""
+def cooccurrence_task(inc, lo: int, hi: int, ids, out: Path, part: int, min_papers: int, npmi_min: float):
+    """One range of concepts' ``CO_OCCURS`` (written as a part); returns (a, b, weight) codes.
+    ``ids``: the concept ids by code (held in a :class:`.tasks.Held`)."""
+    ids = ids.value
     a, b, w, s = analytics.cooccurrence_chunk(inc, lo, hi, min_papers=min_papers, npmi_min=npmi_min)
-    t = pa.table({"a": ids[a] if len(a) else pa.array([], pa.string()), "b": ids[b] if len(b) else pa.array([], pa.string()),
+    none = pa.array([], pa.string())
+    t = pa.table({"a": ids[a] if len(a) else none, "b": ids[b] if len(b) else none,
                   "type": pa.array(["CO_OCCURS"] * len(a), pa.string()), "weight": w, "npmi": s})
     _write(t, out, "edges/co_occurs", "rels-CO_OCCURS-Concept-Concept", part, ["a", "b", "type"],
            csvout.REL_COLUMNS["CO_OCCURS"])
@@ -90,7 +92,8 @@ def concepts_out(concepts: pd.DataFrame, out: Path) -> None:
     d.mkdir(parents=True, exist_ok=True)
     pq.write_table(t, d / "part-00000.parquet")
     t = t.append_column(":LABEL", pa.array(["Concept"] * t.num_rows))
-    csvout.write_part(t, ["id", ":LABEL"], csvout.NODE_COLUMNS["Concept"], out / "neo4j-import" / "nodes-Concept.part-00000.csv")
+    csvout.write_part(t, ["id", ":LABEL"], csvout.NODE_COLUMNS["Concept"],
+                      out / "neo4j-import" / "nodes-Concept.part-00000.csv")
 
 
 def headers(out: Path, database: str = "neo4j") -> Path:

@@ -158,10 +158,10 @@ def graph_stage(src: str | Path, out: str | Path, client, *, keys: Keys | None =
 
     # 3. co-occurrence and similar papers
     inc = analytics.Incidence.from_pairs(pp, pc_, P, C)
-    [f_inc] = client.scatter([inc], broadcast=True)
+    [f_inc, f_ids] = client.scatter([inc, tasks.Held(concepts["id"].to_numpy(dtype=object))], broadcast=True)
     bounds = np.linspace(0, C, min(chunks, max(C, 1)) + 1).astype(int)
-    f_co = [client.submit(cooccurrence_task, f_inc, int(a), int(b), concepts["id"].to_numpy(dtype=object),
-                          out, i, cooccur_min_papers, npmi_min, pure=False)
+    f_co = [client.submit(cooccurrence_task, f_inc, int(a), int(b), f_ids, out, i, cooccur_min_papers, npmi_min,
+                          pure=False)
             for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))]
     co = client.gather(f_co)
     ca, cb, cw = ([np.concatenate(x) for x in zip(*co)] if co else (np.zeros(0, np.int32),) * 3)
@@ -174,7 +174,7 @@ def graph_stage(src: str | Path, out: str | Path, client, *, keys: Keys | None =
     sa, sb = similar_out(sim, paper_index, out)
     rep.relationships["SIMILAR_TO"] = len(sa)
     del sim
-    client.cancel([f_inc])
+    client.cancel([f_inc, f_ids])
     step("similar papers")
 
     # 4. PageRank and degree

@@ -76,7 +76,8 @@ def results_part(results: Path, links: Path, part: int, lookup: pd.DataFrame, pa
     hit = lookup.reindex(df["root"].to_numpy())
     keep = hit["id"].notna().to_numpy()  # a name of the paper's own or of some node of the corpus
     df, hit = df[keep], hit[keep]
-    df = pd.DataFrame({"result": df["result"].to_numpy(), "end_id": hit["id"].to_numpy(), "type": df["type"].to_numpy()})
+    df = pd.DataFrame({"result": df["result"].to_numpy(), "end_id": hit["id"].to_numpy(),
+                       "type": df["type"].to_numpy()})
     table = pa.Table.from_pandas(df, preserve_index=False)
     _save(table, out, "edges/result_concept", part)
     for t in ("ON", "OF", "MEASURED_BY"):
