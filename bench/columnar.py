@@ -199,8 +199,9 @@ def run_bulk(out: Path, bolt_port: int, http_port: int) -> dict:
         server.start(opts, fresh=True)
         server.stop(opts)
         t0 = time.perf_counter()
-        server.admin(opts, admin_args(out / "neo4j-import"), timeout=3600)
+        done = server.admin(opts, admin_args(out / "neo4j-import"), timeout=3600)
         res["seconds"] = round(time.perf_counter() - t0, 1)
+        (out / "bulk-import.log").write_text((done.stdout or "") + (done.stderr or ""), encoding="utf-8")
         server.start(opts)
         with connect(Neo4jSettings(uri=opts.uri, password=password)) as driver:
             res["db_nodes"], res["db_relationships"] = db_counts(driver, "neo4j")
