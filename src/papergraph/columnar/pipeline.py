@@ -62,6 +62,11 @@ def local_client(workers: int = 2, memory_limit: str = "1.2GB", spill_dir: str |
         raise ConfigError("the columnar build needs dask: pip install 'papergraph[dask]'") from None
     if spill_dir:
         dask.config.set({"temporary-directory": spill_dir})
+    # Spill managed data to disk from the limit's 60-70 % on, but never pause a worker for memory
+    # it cannot spill: Arrow's and malloc's freed pages show up as unmanaged memory and a paused
+    # worker waits for them forever. Arrow uses the system allocator, which gives pages back.
+    dask.config.set({"distributed.worker.memory.pause": False, "distributed.worker.memory.terminate": False,
+                     "distributed.nanny.pre-spawn-environ.ARROW_DEFAULT_MEMORY_POOL": "system"})
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                            dashboard_address=None, silence_logs=logging.ERROR, memory_limit=memory_limit)
     return Client(cluster)
