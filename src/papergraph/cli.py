@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .cli_bulk import neo4j_import
+from .cli_columnar import columnar, stage_options
 from .cli_concepts import concepts, curation_option, curation_path
 from .cli_fetch import fetch
 from .errors import PapergraphError
@@ -178,13 +179,17 @@ def _progress(quiet: bool):
 @click.option("--neo4j", "to_neo4j", is_flag=True,
               help="Then load the graph into Neo4j (as `papergraph load` does; see --uri ...).")
 @add_only_option
+@click.option("--big/--no-big", default=None,
+              help="The columnar build (Parquet + Dask; bulk-import files, no graph.json) [default: "
+                   "with --engine dask from 200,000 papers on; see `papergraph columnar --help`].")
+@stage_options
 @curation_option
 @kb_option
 @connection_options
 @verbosity_options
 def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confidence,
-          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, add_only, curation, no_curation, kb,
-          uri, user, password, database, quiet, verbose):
+          no_analytics, no_cache, cache_dir, engine, scheduler, to_neo4j, add_only, big, top_n, memory_limit,
+          curation, no_curation, kb, uri, user, password, database, quiet, verbose):
     """Build the paper-concept graph from INPUT files or directories ('-' reads stdin).
 
     Writes OUTDIR/graph.gexf (Gephi), OUTDIR/graph.json (networkx node-link),
@@ -198,6 +203,15 @@ def build(inputs, outdir, model, jobs, batch_size, vocab, skip_bad, min_confiden
     """
     from .api import build_outputs
 
+    if big or (big is None and engine == "dask" and not to_neo4j):
+        from .cli_columnar import build_big
+
+        if build_big(inputs, outdir, big=big, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
+                     skip_bad=skip_bad, min_confidence=min_confidence, no_cache=no_cache, cache_dir=cache_dir,
+                     engine=engine, scheduler=scheduler, to_neo4j=to_neo4j, top_n=top_n,
+                     memory_limit=memory_limit, curation=curation_path(curation, no_curation), kb=kb,
+                     progress=_progress(quiet), quiet=quiet):
+            return
     if to_neo4j:  # fail before the slow part if the server is down or the password is wrong
         from .neo4j.loader import connect
 
@@ -650,3 +664,4 @@ from .cli_live import digest, update  # noqa: E402 (it uses this module's shared
 cli.add_command(update)
 cli.add_command(digest)
 neo4j_group.add_command(neo4j_import)
+cli.add_command(columnar)
