@@ -172,21 +172,28 @@ def add_similar_papers(G: nx.MultiDiGraph, *, top_k: int = 5) -> int:
             continue
         idx = np.concatenate([post[c] for c in cs])
         w = np.repeat([idf[c] ** 2 for c in cs], [len(post[c]) for c in cs])
-        others, inv = _unique_inverse(idx)
-        dot = np.bincount(inv, weights=w)
-        shared = np.bincount(inv)
-        mine = others != i
-        others, dot, shared = others[mine], dot[mine], shared[mine]
-        if not len(others):
-            continue
-        # rounded so that equal similarities summed in different orders tie, and the id decides
-        score = np.round(dot / (norm[a] * norms[others]), 12)
-        for j in _top(score, others, top_k):
-            b = papers[others[j]]
-            keep[min(a, b), max(a, b)] = (float(score[j]), int(shared[j]))
+        for o, score, shared in top_neighbours(idx, w, i, norm[a], norms, top_k):
+            b = papers[o]
+            keep[min(a, b), max(a, b)] = (score, shared)
     for (a, b), (s, k) in sorted(keep.items()):
         G.add_edge(a, b, key=SIMILAR_TO, type=SIMILAR_TO, score=round(s, 4), shared=k)
     return len(keep)
+
+
+def top_neighbours(idx: np.ndarray, w: np.ndarray, i: int, norm_i: float, norms: np.ndarray,
+                   top_k: int) -> list[tuple[int, float, int]]:
+    """Paper ``i``'s ``top_k`` most similar papers as (paper index, cosine, shared concepts), from the
+    postings ``idx`` of its concepts and their weights ``w`` (one per posting), ties by index."""
+    others, inv = _unique_inverse(idx)
+    dot = np.bincount(inv, weights=w)
+    shared = np.bincount(inv)
+    mine = others != i
+    others, dot, shared = others[mine], dot[mine], shared[mine]
+    if not len(others):
+        return []
+    # rounded so that equal similarities summed in different orders tie, and the index decides
+    score = np.round(dot / (norm_i * norms[others]), 12)
+    return [(int(others[j]), float(score[j]), int(shared[j])) for j in _top(score, others, top_k)]
 
 
 def _unique_inverse(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -4,9 +4,9 @@ Papers are coded by id order and concepts by node-id order, as :mod:`papergraph.
 them; a paper's concepts and a concept's papers are CSR arrays (:class:`Incidence`, a few bytes
 per paper -> concept edge) that every worker holds once. :func:`cooccurrence_chunk` and
 :func:`similar_chunk` run the same per-concept and per-paper steps as ``add_cooccurrence`` and
-``add_similar_papers`` on a range of concepts or papers, so the edges are the same; only the
-similarity norms are summed in concept order rather than in a set's order (a last-bit
-difference at most, before rounding to four decimals).
+``add_similar_papers`` on a range of concepts or papers (the same ``top_neighbours``), so the
+edges are the same; only the similarity norms are summed in concept order rather than exactly
+(``math.fsum``): a last-bit difference at most, below the 12 decimals scores are ranked at.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis import SIMILAR_MAX_DF, SIMILAR_MAX_PAPERS, _pagerank, _top, _unique_inverse, npmi
+from ..analysis import SIMILAR_MAX_DF, SIMILAR_MAX_PAPERS, _pagerank, _unique_inverse, npmi, top_neighbours
 
 __all__ = ["Incidence", "cooccurrence_chunk", "similar_chunk", "ranks"]
 
@@ -106,16 +106,8 @@ def similar_chunk(inc: Incidence, lo: int, hi: int, *, top_k: int = 5):
         lens = inc.c_ptr[cs + 1] - inc.c_ptr[cs]
         idx = _gather(inc.c_ptr, inc.c_idx, cs)
         w = np.repeat(sq[cs], lens)
-        others, inv = _unique_inverse(idx)
-        dot = np.bincount(inv, weights=w)
-        shared = np.bincount(inv)
-        mine = others != i
-        others, dot, shared = others[mine], dot[mine], shared[mine]
-        if not len(others):
-            continue
-        score = dot / (norms[i] * norms[others])
-        for j in _top(score, others, top_k):
-            out_i.append(i), out_j.append(int(others[j])), out_s.append(float(score[j])), out_k.append(int(shared[j]))
+        for o, score, shared in top_neighbours(idx, w, i, norms[i], norms, top_k):
+            out_i.append(i), out_j.append(o), out_s.append(score), out_k.append(shared)
     return (np.array(out_i, dtype=np.int32), np.array(out_j, dtype=np.int32),
             np.array(out_s, dtype=np.float64), np.array(out_k, dtype=np.int64))
 

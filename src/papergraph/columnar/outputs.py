@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..model import CONCEPT_TYPES
 from . import analytics, csvout
 
 __all__ = ["relations_meta", "variants_out", "cooccurrence_task", "similar_out", "concepts_out", "headers"]
@@ -91,7 +92,9 @@ def concepts_out(concepts: pd.DataFrame, out: Path) -> None:
     d = out / "parquet" / "nodes" / "concepts"
     d.mkdir(parents=True, exist_ok=True)
     pq.write_table(t, d / "part-00000.parquet")
-    t = t.append_column(":LABEL", pa.array(["Concept"] * t.num_rows))
+    # a concept's type label too ("Concept" U+001F "Model"), as the Bolt loader and export neo4j-import set it
+    labels = [f"Concept{csvout.ARRAY_DELIMITER}{x}" if x in CONCEPT_TYPES else "Concept" for x in concepts["type"]]
+    t = t.append_column(":LABEL", pa.array(labels))
     csvout.write_part(t, ["id", ":LABEL"], csvout.NODE_COLUMNS["Concept"],
                       out / "neo4j-import" / "nodes-Concept.part-00000.csv")
 

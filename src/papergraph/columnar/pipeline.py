@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, InputError
+from ..model import CONCEPT_TYPES
 from . import analytics, tasks
 from .concepts import CONCEPT_META, concept_rows, variant_rows
 from .keys import Keys
@@ -200,6 +201,9 @@ def graph_stage(src: str | Path, out: str | Path, client, *, keys: Keys | None =
     concepts["community"] = communities
     concepts_out(concepts, out)
     rep.nodes["Concept"] = len(concepts)
+    for t, n in concepts["type"].value_counts().items():  # type labels (the schema's types only)
+        if t in CONCEPT_TYPES:
+            rep.nodes[t] = int(n)
     rep.nodes["Result"] = len(rep_papers)
     headers(out)
     step("nodes+projection")
