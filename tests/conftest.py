@@ -134,16 +134,6 @@ def sample_graph():
 
 @pytest.fixture(scope="session")
 def shared_build(tmp_path_factory, shared_corpus) -> Path:
-    """The shared corpus built once per session (with analytics); the OUTDIR holding graph.json."""
-    from papergraph.api import build_outputs
-
-    out = tmp_path_factory.mktemp("shared-build")
-    build_outputs([str(shared_corpus)], out, use_cache=False)
-    return out
-
-
-@pytest.fixture(scope="session")
-def shared_build(tmp_path_factory, shared_corpus) -> Path:
     """`papergraph build` of the shared corpus, made once per test session (an output directory)."""
     from papergraph.api import build_outputs
 
@@ -151,3 +141,17 @@ def shared_build(tmp_path_factory, shared_corpus) -> Path:
     if not (out / "graph.json").exists():
         build_outputs([shared_corpus], out)
     return out
+
+
+@pytest.fixture
+def import_instance(tmp_path, neo4j_settings):
+    """A stopped, empty second local server (fresh data dir, free ports); stopped again afterwards."""
+    from neo4j_helpers import free_port
+    from papergraph.neo4j.server import ServerOptions, default_home, status, stop
+
+    # No auth: it listens on 127.0.0.1 for the length of one test, and it saves a JVM run to set a password.
+    opts = ServerOptions(home=default_home(), bolt_port=free_port(), http_port=free_port(), auth=False,
+                         heap="512m", pagecache="64m", instance_dir=tmp_path / "instance")
+    yield opts
+    stop(opts)
+    assert not status(opts).running

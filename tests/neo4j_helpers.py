@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from papergraph.neo4j.loader import Neo4jSettings, connect
 
 
@@ -16,3 +18,10 @@ def counts(settings: Neo4jSettings) -> tuple[int, int]:
     n = fetch(settings, "MATCH (n) RETURN count(n) AS n")[0]["n"]
     r = fetch(settings, "MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
     return n, r
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -30,12 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 #: Properties the two builds compute differently by design (README, "The columnar build").
 DIFFERENT_BY_DESIGN = {"community", "viz"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def snapshot(settings) -> dict:
@@ -54,18 +47,6 @@ def snapshot(settings) -> dict:
     canon = sorted(json.dumps(x, sort_keys=True, default=str) for x in nodes + rels)
     return {"labels": labels, "types": types, "digest": hashlib.sha256("\n".join(canon).encode()).hexdigest(),
             "rows": canon}
-
-
-@pytest.fixture
-def import_instance(tmp_path, neo4j_settings):
-    """A stopped, empty second local server (fresh data dir, free ports); stopped again afterwards."""
-    from papergraph.neo4j.server import ServerOptions, default_home, status, stop
-
-    opts = ServerOptions(home=default_home(), bolt_port=free_port(), http_port=free_port(), auth=False,
-                         heap="512m", pagecache="64m", instance_dir=tmp_path / "instance")
-    yield opts
-    stop(opts)
-    assert not status(opts).running
 
 
 def networkx_graph(pairs):

@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import shlex
-import socket
 import subprocess
 
 import pytest
@@ -18,15 +17,10 @@ from papergraph.export.json import read_graph_json
 from papergraph.export.neo4j_csv import write_neo4j_import
 from papergraph.model import CONCEPT_TYPES
 from papergraph.neo4j.loader import Neo4jSettings, apply_schema, connect, load_graph
+from neo4j_helpers import free_port
 from papergraph.neo4j.server import ServerOptions, admin_command, default_home, start, status, stop
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def snapshot(settings) -> dict:
@@ -41,17 +35,6 @@ def snapshot(settings) -> dict:
     canon = sorted(json.dumps(x, sort_keys=True, default=str) for x in nodes + rels)
     return {"labels": labels, "types": types, "digest": hashlib.sha256("\n".join(canon).encode()).hexdigest(),
             "schema": schema}
-
-
-@pytest.fixture
-def import_instance(tmp_path, neo4j_settings):
-    """A stopped, empty second local server (fresh data dir, free ports); stopped again afterwards."""
-    # No auth: it listens on 127.0.0.1 for the length of one test, and it saves a JVM run to set a password.
-    opts = ServerOptions(home=default_home(), bolt_port=free_port(), http_port=free_port(), auth=False,
-                         heap="512m", pagecache="64m", instance_dir=tmp_path / "instance")
-    yield opts
-    stop(opts)
-    assert not status(opts).running
 
 
 def test_bulk_import_equals_bolt_load(shared_build, neo4j_db, import_instance, tmp_path):

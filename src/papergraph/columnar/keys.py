@@ -12,10 +12,10 @@ vote, knowledge-base unions) join keys across papers and are not applied: see th
 
 from __future__ import annotations
 
-from ..nlp.canonical import is_acronym
 from ..resolve.curation import Curation
 from ..resolve.links import Links
-from ..resolve.normalize import acronym_fits, clean_name, norm_key
+from ..resolve.normalize import norm_key
+from ..resolve.stage import paper_definitions
 
 __all__ = ["Keys"]
 
@@ -58,13 +58,4 @@ class Keys:
 
     def definitions(self, concepts) -> dict[str, str]:
         """Acronym key -> expansion key for the acronyms one paper defines (its concepts)."""
-        out: dict[str, str] = {}
-        for c in concepts:
-            name, acr = clean_name(c.name)
-            forms = [name] + ([acr] if acr else []) + list(c.aliases)
-            longs = [f for f in forms if not is_acronym(f)]
-            for a in (f for f in forms if is_acronym(f)):
-                exp = next((e for e in longs if acronym_fits(a, e)), None)
-                if exp:
-                    out.setdefault(self.key(a), self.key(exp))
-        return out
+        return {a: k for a, (k, _) in paper_definitions(concepts, self.key).items()}

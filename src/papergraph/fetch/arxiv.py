@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from defusedxml import ElementTree as ET
 
-from .http import BadResponse, Client
+from .http import BadResponse, Client, parse_xml
 from .types import Page, Request, paper_record
 
 __all__ = ["DEFAULT_URL", "search_query", "pages", "parse_feed"]
@@ -69,12 +68,7 @@ def parse_feed(body: bytes) -> tuple[list[dict], int]:
     Raises:
         BadResponse: not XML, not an Atom feed, or an arXiv error feed.
     """
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError as e:
-        raise BadResponse(f"malformed XML: {e}") from None
-    except Exception as e:  # defusedxml refuses entities and DTDs
-        raise BadResponse(f"refused XML: {type(e).__name__}") from None
+    root = parse_xml(body)
     if root.tag != f"{{{_NS['a']}}}feed":
         raise BadResponse(f"not an Atom feed (root element {root.tag!r})")
     entries = root.findall("a:entry", _NS)

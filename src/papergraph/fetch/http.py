@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 import requests
+from defusedxml import ElementTree as ET
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
@@ -29,6 +30,20 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 class BadResponse(ValueError):
     """A response body a source parser cannot use (malformed XML/JSON, not the expected document)."""
+
+
+def parse_xml(body: bytes):
+    """The root element of an XML response body (defusedxml: no entities, no DTDs).
+
+    Raises:
+        BadResponse: malformed or refused XML.
+    """
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError as e:
+        raise BadResponse(f"malformed XML: {e}") from None
+    except Exception as e:  # defusedxml refuses entities and DTDs
+        raise BadResponse(f"refused XML: {type(e).__name__}") from None
 
 
 @dataclass(frozen=True)

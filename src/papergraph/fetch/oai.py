@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from defusedxml import ElementTree as ET
 
 from ..errors import FetchError
-from .http import BadResponse, Client
+from .http import BadResponse, Client, parse_xml
 from .types import Page, Request, paper_record
 
 __all__ = ["DEFAULT_URL", "pages", "parse_response"]
@@ -60,12 +59,7 @@ def parse_response(body: bytes) -> tuple[list[dict], str | None, int | None]:
         BadResponse: malformed XML or not an OAI-PMH response.
         FetchError: an OAI-PMH error other than ``noRecordsMatch`` (bad arguments, a bad token).
     """
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError as e:
-        raise BadResponse(f"malformed XML: {e}") from None
-    except Exception as e:  # defusedxml refuses entities and DTDs
-        raise BadResponse(f"refused XML: {type(e).__name__}") from None
+    root = parse_xml(body)
     if root.tag != f"{{{_OAI}}}OAI-PMH":
         raise BadResponse(f"not an OAI-PMH response (root element {root.tag!r})")
     for err in root.findall("o:error", _NS):

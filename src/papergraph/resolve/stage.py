@@ -65,7 +65,7 @@ def resolve(extractions: Sequence[PaperExtraction], *, curation: Curation | None
     spelled: dict[str, str] = {}  # expansion key -> one way a paper wrote it
     lex = lexicon()
     for ex in extractions:
-        own = _paper_definitions(ex, key)
+        own = paper_definitions(ex.concepts, key)
         for a, (k, surface) in own.items():
             defs[a][ex.paper_id] = k
             spelled.setdefault(k, surface)
@@ -110,11 +110,11 @@ def _keyer(cur: Curation):
     return key
 
 
-def _paper_definitions(ex: PaperExtraction, key) -> dict[str, tuple[str, str]]:
-    """Acronym key -> (expansion key, expansion), for the acronyms this paper defines (an acronym
-    and a long form of one concept that it fits)."""
+def paper_definitions(concepts, key) -> dict[str, tuple[str, str]]:
+    """Acronym key -> (expansion key, expansion), for the acronyms one paper defines: an acronym
+    and a long form of one of its ``concepts`` that it fits."""
     out: dict[str, tuple[str, str]] = {}
-    for c in ex.concepts:
+    for c in concepts:
         name, acr = clean_name(c.name)
         forms = [name] + ([acr] if acr else []) + list(c.aliases)
         longs = [f for f in forms if not is_acronym(f)]
