@@ -40,6 +40,7 @@ _TYPE_WORDS = {
 }
 _SIZE_SUFFIX = re.compile(r"(?:[-_ ]\d+(?:\.\d+)?[BMbm]\b|[-_ ](?:Instruct|Chat|Base|Coder|Turbo|mini|Preview)\b)")
 _SIZE_END = re.compile(r"\d+(?:\.\d+)?[BM]$")
+_BENCH_NAME = re.compile(r"(?<=[A-Za-z0-9])(?:Bench|Eval)(?![a-z])|(?<=[a-z0-9])QA(?![a-z])|(?:^|[-_ ])(?:Bench|Benchmark|Dataset|Corpus)(?![a-z])")
 _PCT = re.compile(r"^\d+\.\d+$|^\d+(?:\.\d+)?%$")  # "71.27 accuracy", "71% accuracy"; not a count ("8 methods")
 
 
@@ -144,17 +145,49 @@ def type_cues(tok: Token, span_text: str, start: int, *,
                 _add(scores, _TYPE_WORDS[word], 1.5)
         if gov.lower_ == "as" and gov.head.lemma_.lower() in _TYPE_WORDS:
             _add(scores, _TYPE_WORDS[gov.head.lemma_.lower()], 1.5)
+        if gov.lower_ in ("including", "like", "include") and gov.head.lemma_.lower() in _TYPE_WORDS:
+            _add(scores, _TYPE_WORDS[gov.head.lemma_.lower()], 1.5)  # "coding benchmarks, including X"
         if gov.lower_ in ("on", "across") and (gov.head.lemma_.lower() in EVAL_VERBS or gov.head.pos_ in ("NOUN", "NUM")):
             _add(scores, "Benchmark", 0.9)  # below a head noun's 1.0: "evaluated on jailbreak methods"
     if gov is not None and rel == "dobj" and gov.lemma_.lower() in ("fine-tune", "finetune", "prompt", "distill"):
         _add(scores, "Model", 1.0)
+    # "the accompanying dataset (X)", "two datasets (A and B)": a type word right before the bracket
+    word = _bracketed_after(doc, start)
+    if word in _TYPE_WORDS:
+        _add(scores, _TYPE_WORDS[word], 1.5)
     # "71.27% accuracy", "accuracy of 71%"
     left = doc[start - 1] if start > 0 else None
     if left is not None and (left.text == "%" or _PCT.match(left.text)):
         _add(scores, "Metric", 1.5)
-    if _SIZE_SUFFIX.search(span_text) or _SIZE_END.search(span_text):
+    # "MT-Bench", "HumanEval", "HotpotQA", "X Benchmark": the name says benchmark
+    if _BENCH_NAME.search(span_text):
+        _add(scores, "Benchmark", 2.0)
+    # a size suffix ("-7B", "-Instruct") says model unless a type word named the thing ("the Git-10M dataset")
+    if (_SIZE_SUFFIX.search(span_text) or _SIZE_END.search(span_text)) and "Benchmark" not in scores:
         _add(scores, "Model", 2.0)
     return scores
+
+
+def _bracketed_after(doc: Doc, start: int) -> str:
+    """The lemma of the word before "(" when the phrase at ``start`` is listed in a bracket opened
+    right after it ("dataset (X)", "datasets (A, B and C)"), else ""."""
+    k = start - 1
+    while k >= 0 and start - k <= 16 and doc[k].text != "(" and (
+            doc[k].text in (",", "-", "/", "&", "and", "or", "of", "the", "a", "an") or doc[k].pos_ in ("PROPN", "NOUN", "NUM", "X", "ADJ", "SYM")):
+        k -= 1
+    if k < 1 or doc[k].text != "(":
+        return ""
+    return doc[k - 1].lemma_.lower()
+
+
+def _title_cased(doc: Doc) -> bool:
+    """True for a Title Cased text (most words of four letters or more capitalised)."""
+    words = [t.text for t in doc if t.is_alpha and len(t.text) >= 4]
+    return len(doc) <= 60 and len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _plain_capitalised(word: str) -> bool:
+    return word.isalpha() and word[:1].isupper() and word[1:].islower()
 
 
 def _add(d: dict, k: str, v: float) -> None:
@@ -170,7 +203,10 @@ class Cues:
     def __call__(self, doc: Doc) -> Doc:
         cands = doc._.pg_candidates or []
         sent_starts = [s.start for s in doc.sents]
+        title_case = _title_cased(doc)
         for c in cands:
+            if title_case and c["te"] - c["ts"] == 1 and _plain_capitalised(doc[c["ts"]].text):
+                c["rules"].append("title-case-word")  # "Occam's Razor: ...": capitals say nothing here
             tok = doc[c["ts"]:c["te"]].root  # "Llama 3": the name, not its number
             gov = governor(tok)
             role, rule = role_cue(tok, gov=gov)

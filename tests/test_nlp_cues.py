@@ -1,0 +1,55 @@
+"""Type cues from a candidate's context and name (papergraph.nlp.cues), on the real English pipeline."""
+
+import pytest
+
+from papergraph.nlp import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(config={"papergraph_scorer": {"enabled": False}})
+
+
+def cue(nlp, text, name):
+    """The context types and rules the cue component gives candidate ``name`` in ``text``."""
+    found = [c for c in nlp(text)._.pg_candidates if c["text"] == name]
+    assert found, f"{name!r} is not a candidate of {text!r}"
+    return found[0]["types"], found[0]["rules"]
+
+
+def strongest(types):
+    return max(types, key=types.get) if types else None
+
+
+@pytest.mark.parametrize("text, name", [
+    ("We release the accompanying safety reward dataset (Zorbex4M) for future research.", "Zorbex4M"),
+    ("Results on two dialogue datasets (Quillon-7 and Trevasse) show clear gains.", "Trevasse"),
+    ("This paper presents the Vantor-10M dataset and a new model.", "Vantor-10M"),
+])
+def test_a_type_word_before_a_bracket_or_after_the_name_beats_a_size_suffix(nlp, text, name):
+    types, _ = cue(nlp, text, name)
+    assert strongest(types) == "Benchmark"
+
+
+def test_a_size_suffix_alone_still_says_model(nlp):
+    types, _ = cue(nlp, "We fine-tune Vantor-7B with our recipe.", "Vantor-7B")
+    assert strongest(types) == "Model"
+
+
+@pytest.mark.parametrize("name", ["QuillBench-Lite", "TrevaEval", "ZorbQA"])
+def test_benchmark_shaped_names(nlp, name):
+    types, _ = cue(nlp, f"Scores on {name} improve by four points.", name)
+    assert strongest(types) == "Benchmark"
+
+
+def test_including_after_a_type_word_types_the_list(nlp):
+    types, _ = cue(nlp, "It improves on coding benchmarks, including Quillon-Hard-Auto and Trevasse.", "Quillon-Hard-Auto")
+    assert types.get("Benchmark", 0) >= 1.5
+
+
+def test_capitalised_words_of_a_title_cased_title_are_flagged(nlp):
+    text = "Language Models Do Not Follow Grumble's Lantern: A Benchmark for Inductive Reasoning"
+    found = {c["text"]: c["rules"] for c in nlp(text)._.pg_candidates}
+    assert "title-case-word" in found.get("Lantern", ["title-case-word"])
+    plain = {c["text"]: c["rules"] for c in nlp("We light the Lantern before dawn and measure its glow.")._.pg_candidates}
+    assert all("title-case-word" not in r for r in plain.values())
