@@ -120,7 +120,22 @@ def norm_key(surface: str) -> tuple[str, tuple[str, ...]]:
     syn = lex.synonyms.get(k)
     if syn and syn[0] != k:
         return syn[0], rules + (f"synonym of {syn[1]}",)
-    return k, rules
+    return _tail_synonym(surface, lex) or (k, rules)
+
+
+def _tail_synonym(surface: str, lex: Lexicon) -> tuple[str, tuple[str, ...]] | None:
+    """The key of a name that ends in a phrase of several words of a synonym class, that phrase
+    written as its class's first one ("latent chain-of-thought reasoning" = "latent
+    chain-of-thought"): the words before it qualify either synonym alike."""
+    words = _spaced(surface).split()
+    for i in range(1, len(words) - 1):
+        tail = " ".join(words[i:])
+        k, rules = _base_key(tail, lex)
+        syn = lex.synonyms.get(k)
+        if syn and syn[0] != k:
+            head = _base_key(" ".join(words[:i]), lex)[0]
+            return head + syn[0], rules + (f"ends in a synonym of {syn[1]}",)
+    return None
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -29,6 +29,7 @@ from typing import Sequence
 from ..model import PaperExtraction
 from ..nlp.canonical import Canonicalization, concept_key, is_acronym
 from .curation import Curation
+from .kbids import kb_lookup
 from .links import Links
 from .normalize import (acronym_fits, clean_name, is_name_like, lexicon, norm_key, singular, strip_vendor,
                         words_of)
@@ -163,14 +164,37 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) ->
         other, rule = parts[0], "suffix"
     elif head in lex.head_forms:
         other, rule = f"{parts[0]} {lex.head_forms[head]}", "head form"
+    elif head in ("model", "models") and (len(words_of(parts[0])) > 1 or is_name_like(parts[0])) \
+            and not _ACTIVITY.search(words_of(parts[0])[-1]):
+        other, rule = parts[0], "model of"  # "Gaussian process model" = "Gaussian process"
     else:
         return
     k = key(other)
     if k == primary or k not in types or concept_key(other) in same_paper or k in lex.generic:
         return
-    if rule == "head form" and types[k].most_common(1)[0][0] != c.type:
+    if rule == "suffix" and _COMPOUND_MODIFIER.search(other):
+        return  # "inference-time technique" is not "inference time"
+    if rule == "model of" and types[k].most_common(1)[0][0] != c.type:
         return
+    if rule == "head form" and types[k].most_common(1)[0][0] != c.type and not _adjective(parts[0]):
+        return  # "language modeling" (a task) is not "language model"; "generative modeling" is
     links.union(k, primary, f"{rule}: '{name}' = '{other}' ({pid})")
+
+
+#: A last word that is a hyphenated modifier ("inference-time", "rule-based"): no name without its noun.
+_COMPOUND_MODIFIER = re.compile(r"-(?:time|based|level|scale|aware|free|specific|wise|driven|oriented|style)$", re.I)
+#: Nouns of an act ("inference", "reasoning", "generation"): "approximate inference model" is a
+#: model that does approximate inference, not approximate inference.
+_ACTIVITY = re.compile(r"(?:ence|ance|ing|tion|sion|ment)$")
+_ADJECTIVE = re.compile(r"(?:ive|ic|ical|al|ous|ian|ary)$")
+
+
+def _adjective(words: str) -> bool:
+    """True when the last of ``words`` reads as an adjective by its ending ("generative",
+    "probabilistic"): "generative modeling" is the practice of generative models, while
+    "language modeling" (a noun before it) models language."""
+    w = words_of(words)
+    return bool(w) and bool(_ADJECTIVE.search(w[-1]))
 
 
 def _suffix_word(word: str) -> str:
@@ -234,11 +258,12 @@ def _kb_links(links: Links, members, kb) -> None:
     """Rule 7: names the knowledge base knows as one entry (of the concept's type) are one node."""
     first: dict[str, tuple[str, str]] = {}
     for pid, c, primary, surfaces in members:
-        e = kb.lookup(surfaces[0])
+        e, how = kb_lookup(kb, surfaces[0])
         if e is None or not kb_type_ok(e.type, c.type):
             continue
         if e.kb_id not in first:
             first[e.kb_id] = (primary, surfaces[0])
         elif links.find(first[e.kb_id][0]) != links.find(primary):
+            via = f" (dataset id '{how}')" if how else ""
             links.union(first[e.kb_id][0], primary,
-                        f"kb: '{first[e.kb_id][1]}' and '{surfaces[0]}' are {e.kb_id} ({pid})")
+                        f"kb: '{first[e.kb_id][1]}' and '{surfaces[0]}' are {e.kb_id}{via} ({pid})")
