@@ -296,17 +296,32 @@ def test_testing_joins_test_of_the_same_type():
     assert node(canon, "p1", "A/B testing") != node(canon, "p2", "A/B test")
 
 
-def test_x_model_joins_x_when_x_is_a_kind_of_model():
+def test_x_model_joins_x_when_the_knowledge_base_knows_x_as_a_model():
+    class KB:
+        def lookup(self, s):
+            known = {"gaussian process": "Method", "bradley-terry": "Method", "world": "Model"}
+            t = known.get(s.casefold())
+            return FakeKB.E(f"test:{s.casefold()}", t, "") if t else None
+
     canon = resolve([
-        P("p1", C("Gaussian process model"), C("approximate inference model"), C("world model"),
-          C("Bradley-Terry model")),
-        P("p2", C("Gaussian process"), C("approximate inference"), C("world", "Task"), C("Bradley-Terry", "Metric")),
-    ])
+        P("p1", C("Gaussian process model"), C("process reward model"), C("world model"), C("Bradley-Terry model")),
+        P("p2", C("Gaussian process"), C("process reward"), C("world"), C("Bradley-Terry", "Metric")),
+    ], kb=KB())
     assert same(canon, ("p1", "Gaussian process model"), ("p2", "Gaussian process"))
     assert any(r.startswith("model of:") for r in canon.concepts[node(canon, "p2", "Gaussian process")].merge_reasons)
-    for a, b in [("approximate inference model", "approximate inference"), ("world model", "world"),
-                 ("Bradley-Terry model", "Bradley-Terry")]:  # an act; one common word; types differ
+    for a, b in [("process reward model", "process reward"), ("world model", "world"),
+                 ("Bradley-Terry model", "Bradley-Terry")]:  # not in the KB; one word; types differ
         assert node(canon, "p1", a) != node(canon, "p2", b)
+
+
+def test_kind_words_join_a_concept_of_the_same_type_only():
+    canon = resolve([
+        P("p1", C("regression task", "Task"), C("router module"), C("SAT solver")),
+        P("p2", C("regression", "Task"), C("router"), C("SAT", "Task")),
+    ])
+    assert same(canon, ("p1", "regression task"), ("p2", "regression"))
+    assert same(canon, ("p1", "router module"), ("p2", "router"))
+    assert node(canon, "p1", "SAT solver") != node(canon, "p2", "SAT")  # a method for a task is not the task
 
 
 def test_kind_words_after_a_hyphenated_modifier_are_kept():

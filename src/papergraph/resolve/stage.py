@@ -91,7 +91,7 @@ def resolve(extractions: Sequence[PaperExtraction], *, curation: Curation | None
         by_paper[pid].add(concept_key(surfaces[0]))
     models = {m[2] for m in members if m[1].type == "Model"}
     for pid, c, primary, surfaces in members:
-        _suffix_link(links, key, pid, c, surfaces[0], primary, types, by_paper[pid])
+        _suffix_link(links, key, pid, c, surfaces[0], primary, types, by_paper[pid], kb)
         bare = strip_vendor(surfaces[0]) if c.type == "Model" else None
         if bare and key(bare) in models:
             links.union(key(bare), primary, f"vendor: '{surfaces[0]}' = '{bare}' ({pid})")
@@ -152,7 +152,7 @@ def _alias_link(links: Links, key, pid: str, raw: str, name: str, alias: str, pr
     links.union(primary, k, f"alias: '{raw}' is also called '{alias}' ({pid})")
 
 
-def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) -> None:
+def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper, kb=None) -> None:
     """Rule 4: "X method" = "X" when X is a concept elsewhere, "reward modeling" = "reward model"
     (head forms) when that is a concept of the same type; never when this paper names both."""
     lex = lexicon()
@@ -164,8 +164,7 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) ->
         other, rule = parts[0], "suffix"
     elif head in lex.head_forms:
         other, rule = f"{parts[0]} {lex.head_forms[head]}", "head form"
-    elif head in ("model", "models") and (len(words_of(parts[0])) > 1 or is_name_like(parts[0])) \
-            and not _ACTIVITY.search(words_of(parts[0])[-1]):
+    elif head in ("model", "models") and kb is not None and _known_model(kb, parts[0]):
         other, rule = parts[0], "model of"  # "Gaussian process model" = "Gaussian process"
     else:
         return
@@ -174,8 +173,8 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) ->
         return
     if rule == "suffix" and _COMPOUND_MODIFIER.search(other):
         return  # "inference-time technique" is not "inference time"
-    if rule == "model of" and types[k].most_common(1)[0][0] != c.type:
-        return
+    if rule in ("suffix", "model of") and types[k].most_common(1)[0][0] != c.type:
+        return  # "SAT solver" (a method) is not "SAT" (the task it solves)
     if rule == "head form" and types[k].most_common(1)[0][0] != c.type and not _adjective(parts[0]):
         return  # "language modeling" (a task) is not "language model"; "generative modeling" is
     links.union(k, primary, f"{rule}: '{name}' = '{other}' ({pid})")
@@ -183,9 +182,12 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) ->
 
 #: A last word that is a hyphenated modifier ("inference-time", "rule-based"): no name without its noun.
 _COMPOUND_MODIFIER = re.compile(r"-(?:time|based|level|scale|aware|free|specific|wise|driven|oriented|style)$", re.I)
-#: Nouns of an act ("inference", "reasoning", "generation"): "approximate inference model" is a
-#: model that does approximate inference, not approximate inference.
-_ACTIVITY = re.compile(r"(?:ence|ance|ing|tion|sion|ment)$")
+def _known_model(kb, name: str) -> bool:
+    """True when the knowledge base knows ``name`` as a model or method of several words, so that
+    "``name`` model" is that model ("Gaussian process model"), unlike what a model predicts
+    ("process reward model" is not "process reward") or does ("approximate inference model")."""
+    e, _ = kb_lookup(kb, name)
+    return e is not None and len(words_of(name)) > 1 and (e.type or "").casefold() in ("method", "model", "model_family")
 _ADJECTIVE = re.compile(r"(?:ive|ic|ical|al|ous|ian|ary)$")
 
 
