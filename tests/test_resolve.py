@@ -360,3 +360,10 @@ def test_a_benchmark_named_by_its_dataset_id_joins_the_entry():
     assert any("dataset id 'Org/hendrycks_math'" in r for r in canon.concepts[node(canon, "p1", "MATH")].merge_reasons)
     assert node(canon, "p1", "KMMLU") != node(canon, "p2", "KMMLU HARD")  # a word after the name: a subset
     assert node(canon, "p1", "Evalita") != node(canon, "p2", "sentiment analysis")  # the id lacks the name
+
+
+def test_a_lone_benchmark_named_by_its_dataset_id_is_linked_to_the_entry():
+    canon = resolve([P("p1", C("Hendrycks MATH", "Benchmark"), C("Hendrycks ethics", "Benchmark"))], kb=DatasetKB())
+    c = canon.concepts[node(canon, "p1", "Hendrycks MATH")]
+    assert c.kb_id == "t:math" and any("dataset id 'Org/hendrycks_math'" in r for r in c.merge_reasons)
+    assert canon.concepts[node(canon, "p1", "Hendrycks ethics")].kb_id is None
