@@ -314,7 +314,7 @@ def test_x_model_joins_x_when_the_knowledge_base_knows_x_as_a_model():
         assert node(canon, "p1", a) != node(canon, "p2", b)
 
 
-def test_kind_words_join_a_concept_of_the_same_type_only():
+def test_new_kind_words_and_solver_of_the_same_type_only():
     canon = resolve([
         P("p1", C("regression task", "Task"), C("router module"), C("SAT solver")),
         P("p2", C("regression", "Task"), C("router"), C("SAT", "Task")),
@@ -322,6 +322,11 @@ def test_kind_words_join_a_concept_of_the_same_type_only():
     assert same(canon, ("p1", "regression task"), ("p2", "regression"))
     assert same(canon, ("p1", "router module"), ("p2", "router"))
     assert node(canon, "p1", "SAT solver") != node(canon, "p2", "SAT")  # a method for a task is not the task
+
+
+def test_kind_words_other_than_solver_join_across_types():
+    canon = resolve([P("p1", C("classification framework")), P("p2", C("classification", "Task"))])
+    assert same(canon, ("p1", "classification framework"), ("p2", "classification"))
 
 
 def test_kind_words_after_a_hyphenated_modifier_are_kept():

@@ -32,6 +32,7 @@ class Lexicon:
     generic: frozenset[str]
     not_concepts: frozenset[str]
     suffix_words: frozenset[str]
+    same_type_suffix_words: frozenset[str]  # kind words that join only a concept of the same type
     leading_fillers: frozenset[tuple[str, ...]]  # word sequences
     trailing_fillers: frozenset[str]
     vendor: re.Pattern
@@ -63,7 +64,7 @@ def lexicon() -> Lexicon:
     vendor = re.compile(r"^(?:" + "|".join(re.escape(v) for v in vendors) + r")[\s-]+(?=\S)")
     rules = tuple(_word_rule(w["words"], w.get("head", False), w.get("after", [])) for w in d.get("words", []))
     lex = Lexicon(frozenset(d.get("generic", [])), frozenset(d.get("not_concepts", [])),
-                  frozenset(d.get("suffix_words", [])),
+                  frozenset(d.get("suffix_words", [])), frozenset(d.get("same_type_suffix_words", [])),
                   frozenset(tuple(f.casefold().split()) for f in d.get("leading_fillers", [])),
                   frozenset(d.get("trailing_fillers", [])), vendor, rules,
                   {w.casefold(): f["words"][0] for f in d.get("head_forms", []) for w in f["words"][1:]}, {})

@@ -173,7 +173,8 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper, kb
         return
     if rule == "suffix" and _COMPOUND_MODIFIER.search(other):
         return  # "inference-time technique" is not "inference time"
-    if rule in ("suffix", "model of") and types[k].most_common(1)[0][0] != c.type:
+    same_type = rule == "model of" or (rule == "suffix" and _suffix_word(head) in lex.same_type_suffix_words)
+    if same_type and types[k].most_common(1)[0][0] != c.type:
         return  # "SAT solver" (a method) is not "SAT" (the task it solves)
     if rule == "head form" and types[k].most_common(1)[0][0] != c.type and not _adjective(parts[0]):
         return  # "language modeling" (a task) is not "language model"; "generative modeling" is
