@@ -4,7 +4,10 @@ Usage: python scripts/relink.py PRED.jsonl OUT.jsonl [--folds FOLDS.json]
 
 PRED.jsonl is a file of `papergraph extract` or `papergraph eval --write-predictions` (one paper a
 line, concepts with name, type, aliases); the extraction is kept, only ``concept_id`` is made
-again by ``papergraph.resolve`` (knowledge base on), over all papers together. With ``--folds``
+again by ``papergraph.resolve`` (knowledge base on), over all papers together. Resolution reads
+each concept's type before the corpus vote: the best of its ``type_scores`` (written by ``eval``,
+so its figures are reproduced exactly); ``extract`` output has voted types only, so there the
+figures are close but not exact (rerun ``papergraph extract`` to confirm). With ``--folds``
 (``shared/gold/folds.json``), also writes OUT.fold<N>.jsonl: each fold's papers resolved alone, as
 the per-fold table of docs/quality.md ("Linking"). Score with ``score.py --entities``.
 """
@@ -33,8 +36,17 @@ def read(path: str) -> list[dict]:
     return out
 
 
+def _unvoted(c: dict) -> dict:
+    """A concept with the type its own scores give (before the vote)."""
+    out = dict(c)
+    if c.get("type_scores"):
+        out["type"] = max(c["type_scores"], key=c["type_scores"].get)
+    return out
+
+
 def relink(preds: list[dict]) -> list[dict]:
-    exs = [PaperExtraction.from_dict({"paper_id": p["id"], "concepts": p["concepts"]}) for p in preds]
+    exs = [PaperExtraction.from_dict({"paper_id": p["id"], "concepts": [_unvoted(c) for c in p["concepts"]]})
+           for p in preds]
     canon = resolve_extractions(exs)
     return [with_concept_ids({**p, "concepts": [dict(c) for c in p["concepts"]]}, canon) for p in preds]
 
