@@ -3,7 +3,8 @@
 A key ignores case, hyphens, spaces, punctuation and a plural "s" (as ``concept_key``), and
 also number/year formats ("AIME 2024" = "AIME24"), "+" (kept as "plus": "StarCoder+" is not
 "StarCoder"), word classes ("memory consumption" = "memory usage") and phrase synonyms
-("inference-time scaling" = "test-time scaling").  Each key comes with the rules that made it.
+("inference-time scaling" = "test-time scaling"), also at the end of a longer name ("latent
+chain-of-thought reasoning" = "latent chain-of-thought").  Each key comes with the rules that made it.
 """
 
 from __future__ import annotations

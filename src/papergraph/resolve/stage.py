@@ -9,13 +9,16 @@ Rules, in order (each union keeps "rule: evidence" on the node it makes):
    or a part of the name or the name a part of it (head-word containment: "reinforcement
    learning" is not "offline reinforcement learning").
 4. ``suffix``: "X method/framework/sampling/..." = "X" when X is a concept elsewhere and the
-   paper does not name both.
+   paper does not name both; ``head form``: "X modeling" = "X model", "X testing" = "X test"
+   (same type, or an adjective before: "generative modelling"); ``model of``: "X model" = "X"
+   when the knowledge base knows X as a model or method ("Gaussian process model").
 5. ``vendor``: "OpenAI o1" = "o1" when both are models.
 6. ``acronym``: a paper that defines an acronym links it to its expansion there; a bare acronym
    takes the expansion the defining papers agree on (all, or two thirds of at least two); an
    acronym inside a name is read the same way ("LLM reasoning" = "large language model reasoning").
 7. ``kb``: names that the knowledge base (``papergraph.knowledge``) knows as one entry of the
-   concept's type; the node then carries the entry's ``kb_id``, ``kb_source`` and ``url``.
+   concept's type, or as a benchmark's dataset id ("Hendrycks MATH", see ``kbids``); the node
+   then carries the entry's ``kb_id``, ``kb_source`` and ``url``.
 
 Curation ``split``/``never`` entries are cannot-links: no automatic rule joins those names.
 """
@@ -153,8 +156,11 @@ def _alias_link(links: Links, key, pid: str, raw: str, name: str, alias: str, pr
 
 
 def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper, kb=None) -> None:
-    """Rule 4: "X method" = "X" when X is a concept elsewhere, "reward modeling" = "reward model"
-    (head forms) when that is a concept of the same type; never when this paper names both."""
+    """Rule 4: "X method" = "X" when X is a concept elsewhere (of the same type for the kind words
+    ``same_type_suffix_words``; never after a hyphenated modifier, "inference-time technique"),
+    "reward modeling" = "reward model" (head forms) when that is a concept of the same type or the
+    word before is an adjective ("generative modelling"), "X model" = "X" when the knowledge base
+    knows X as a model or method; never when this paper names both."""
     lex = lexicon()
     parts = name.rsplit(None, 1)
     if len(parts) != 2:
@@ -183,13 +189,19 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper, kb
 
 #: A last word that is a hyphenated modifier ("inference-time", "rule-based"): no name without its noun.
 _COMPOUND_MODIFIER = re.compile(r"-(?:time|based|level|scale|aware|free|specific|wise|driven|oriented|style)$", re.I)
+#: Adjective endings ("generative", "probabilistic", "statistical", "Bayesian").
+_ADJECTIVE = re.compile(r"(?:ive|ic|ical|al|ous|ian|ary)$")
+
+
 def _known_model(kb, name: str) -> bool:
-    """True when the knowledge base knows ``name`` as a model or method of several words, so that
+    """True when the knowledge base knows ``name`` (several words) as a model or method, so that
     "``name`` model" is that model ("Gaussian process model"), unlike what a model predicts
     ("process reward model" is not "process reward") or does ("approximate inference model")."""
     e, _ = kb_lookup(kb, name)
-    return e is not None and len(words_of(name)) > 1 and (e.type or "").casefold() in ("method", "model", "model_family")
-_ADJECTIVE = re.compile(r"(?:ive|ic|ical|al|ous|ian|ary)$")
+    return e is not None and len(words_of(name)) > 1 and (e.type or "").casefold() in _MODEL_KINDS
+
+
+_MODEL_KINDS = ("method", "model", "model_family")
 
 
 def _adjective(words: str) -> bool:
