@@ -120,8 +120,8 @@ def norm_key(surface: str) -> tuple[str, tuple[str, ...]]:
     lex = lexicon()
     k, rules = _base_key(surface, lex)
     syn = lex.synonyms.get(k)
-    if syn and syn[0] != k:
-        return syn[0], rules + (f"synonym of {syn[1]}",)
+    if syn:
+        return (syn[0], rules + (f"synonym of {syn[1]}",)) if syn[0] != k else (k, rules)
     return _tail_synonym(surface, lex) or (k, rules)
 
 
