@@ -260,3 +260,115 @@ def test_knowledge_base_family_gives_variant_links():
     FakeKB.E.name = "Llama 3"
     canon = resolve([P("p1", C("Llama-3-8B-it-SFT", "Model")), P("p2", C("Llama 3", "Model"))], kb=KB())
     assert (node(canon, "p1", "Llama-3-8B-it-SFT"), node(canon, "p2", "Llama 3")) in canon.variants
+
+
+@pytest.mark.parametrize("a,b", [
+    ("top-p", "nucleus sampling"),  # established synonym (Holtzman et al. 2020)
+    ("latent chain-of-thought reasoning", "latent chain-of-thought"),  # ends in a synonym phrase
+    ("macro F1-measure", "macro F1 score"),
+])
+def test_same_key_synonyms_and_synonym_endings(a, b):
+    assert norm_key(a)[0] == norm_key(b)[0]
+
+
+@pytest.mark.parametrize("a,b", [
+    ("probabilistic programming", "probabilistic coding"),  # a one-word synonym does not qualify a name
+    ("latent chain-of-thought reasoning", "chain-of-thought"),  # the qualifier stays
+    ("top-k", "top-p"),
+])
+def test_distinct_key_synonym_endings(a, b):
+    assert norm_key(a)[0] != norm_key(b)[0]
+
+
+def test_modeling_joins_model_after_an_adjective_only():
+    canon = resolve([
+        P("p1", C("generative modelling", "Task"), C("language modeling", "Task")),
+        P("p2", C("generative model"), C("language model")),
+    ])
+    assert same(canon, ("p1", "generative modelling"), ("p2", "generative model"))
+    assert any(r.startswith("head form:") for r in canon.concepts[node(canon, "p2", "generative model")].merge_reasons)
+    assert node(canon, "p1", "language modeling") != node(canon, "p2", "language model")
+
+
+def test_testing_joins_test_of_the_same_type():
+    canon = resolve([P("p1", C("unit testing"), C("A/B testing", "Task")), P("p2", C("unit test"), C("A/B test"))])
+    assert same(canon, ("p1", "unit testing"), ("p2", "unit test"))
+    assert node(canon, "p1", "A/B testing") != node(canon, "p2", "A/B test")
+
+
+def test_x_model_joins_x_when_the_knowledge_base_knows_x_as_a_model():
+    class KB:
+        def lookup(self, s):
+            known = {"gaussian process": "Method", "bradley-terry": "Method", "world": "Model"}
+            t = known.get(s.casefold())
+            return FakeKB.E(f"test:{s.casefold()}", t, "") if t else None
+
+    canon = resolve([
+        P("p1", C("Gaussian process model"), C("process reward model"), C("world model"), C("Bradley-Terry model")),
+        P("p2", C("Gaussian process"), C("process reward"), C("world"), C("Bradley-Terry", "Metric")),
+    ], kb=KB())
+    assert same(canon, ("p1", "Gaussian process model"), ("p2", "Gaussian process"))
+    assert any(r.startswith("model of:") for r in canon.concepts[node(canon, "p2", "Gaussian process")].merge_reasons)
+    for a, b in [("process reward model", "process reward"), ("world model", "world"),
+                 ("Bradley-Terry model", "Bradley-Terry")]:  # not in the KB; one word; types differ
+        assert node(canon, "p1", a) != node(canon, "p2", b)
+
+
+def test_new_kind_words_and_solver_of_the_same_type_only():
+    canon = resolve([
+        P("p1", C("regression task", "Task"), C("router module"), C("SAT solver")),
+        P("p2", C("regression", "Task"), C("router"), C("SAT", "Task")),
+    ])
+    assert same(canon, ("p1", "regression task"), ("p2", "regression"))
+    assert same(canon, ("p1", "router module"), ("p2", "router"))
+    assert node(canon, "p1", "SAT solver") != node(canon, "p2", "SAT")  # a method for a task is not the task
+
+
+def test_kind_words_other_than_solver_join_across_types():
+    canon = resolve([P("p1", C("classification framework")), P("p2", C("classification", "Task"))])
+    assert same(canon, ("p1", "classification framework"), ("p2", "classification"))
+
+
+def test_kind_words_after_a_hyphenated_modifier_are_kept():
+    canon = resolve([
+        P("p1", C("inference-time technique"), C("generative reward model formulation")),
+        P("p2", C("inference time", "Metric"), C("generative reward model")),
+    ])
+    assert node(canon, "p1", "inference-time technique") != node(canon, "p2", "inference time")
+    assert same(canon, ("p1", "generative reward model formulation"), ("p2", "generative reward model"))
+
+
+class DatasetKB:
+    """Entries with dataset ids among their aliases, iterable as ``papergraph.knowledge.KnowledgeBase``."""
+
+    class E:
+        def __init__(self, kb_id, name, aliases):
+            self.kb_id, self.name, self.type, self.aliases = kb_id, name, "Benchmark", aliases
+            self.source, self.url = "test", ""
+
+    entries = [E("t:math", "MATH", ("Org/hendrycks_math",)), E("t:km", "KMMLU", ("Lab/KMMLU-HARD",)),
+               E("t:ev", "Evalita", ("evalita/sentiment-analysis",))]
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def lookup(self, s):
+        return next((e for e in self.entries if e.name == s), None)
+
+
+def test_a_benchmark_named_by_its_dataset_id_joins_the_entry():
+    canon = resolve([
+        P("p1", C("MATH", "Benchmark"), C("KMMLU", "Benchmark"), C("Evalita", "Benchmark")),
+        P("p2", C("Hendrycks MATH", "Benchmark"), C("KMMLU HARD", "Benchmark"), C("sentiment analysis", "Benchmark")),
+    ], kb=DatasetKB())
+    assert same(canon, ("p1", "MATH"), ("p2", "Hendrycks MATH"))
+    assert any("dataset id 'Org/hendrycks_math'" in r for r in canon.concepts[node(canon, "p1", "MATH")].merge_reasons)
+    assert node(canon, "p1", "KMMLU") != node(canon, "p2", "KMMLU HARD")  # a word after the name: a subset
+    assert node(canon, "p1", "Evalita") != node(canon, "p2", "sentiment analysis")  # the id lacks the name
+
+
+def test_a_lone_benchmark_named_by_its_dataset_id_is_linked_to_the_entry():
+    canon = resolve([P("p1", C("Hendrycks MATH", "Benchmark"), C("Hendrycks ethics", "Benchmark"))], kb=DatasetKB())
+    c = canon.concepts[node(canon, "p1", "Hendrycks MATH")]
+    assert c.kb_id == "t:math" and any("dataset id 'Org/hendrycks_math'" in r for r in c.merge_reasons)
+    assert canon.concepts[node(canon, "p1", "Hendrycks ethics")].kb_id is None

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from ..model import CONCEPT_TYPES
 from ..nlp.canonical import CanonicalConcept, Canonicalization, is_acronym
 from .curation import Curation
+from .kbids import kb_lookup
 from .links import Links
 from .normalize import norm_key
 from .variants import variant_links
@@ -94,11 +95,12 @@ def _format_reasons(ms: list) -> list[str]:
 def _link_kb(c: CanonicalConcept, kb) -> None:
     """Set ``kb_id``, ``kb_source``, ``url`` from the first of the node's names the KB knows."""
     for s in [c.name, *c.aliases]:
-        e = kb.lookup(s)
+        e, how = kb_lookup(kb, s)
         if e is not None and kb_type_ok(getattr(e, "type", ""), c.type):
             c.kb_id, c.kb_source = e.kb_id, e.source
             c.url = next((u for u in (e.url or "").split("|") if u), None)
-            c.merge_reasons.append(f"kb: '{s}' is {e.kb_id} ({e.source})")
+            via = f", dataset id '{how}'" if how else ""
+            c.merge_reasons.append(f"kb: '{s}' is {e.kb_id} ({e.source}{via})")
             return
 
 

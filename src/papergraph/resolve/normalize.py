@@ -3,7 +3,8 @@
 A key ignores case, hyphens, spaces, punctuation and a plural "s" (as ``concept_key``), and
 also number/year formats ("AIME 2024" = "AIME24"), "+" (kept as "plus": "StarCoder+" is not
 "StarCoder"), word classes ("memory consumption" = "memory usage") and phrase synonyms
-("inference-time scaling" = "test-time scaling").  Each key comes with the rules that made it.
+("inference-time scaling" = "test-time scaling"), also at the end of a longer name ("latent
+chain-of-thought reasoning" = "latent chain-of-thought").  Each key comes with the rules that made it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Lexicon:
     generic: frozenset[str]
     not_concepts: frozenset[str]
     suffix_words: frozenset[str]
+    same_type_suffix_words: frozenset[str]  # kind words that join only a concept of the same type
     leading_fillers: frozenset[tuple[str, ...]]  # word sequences
     trailing_fillers: frozenset[str]
     vendor: re.Pattern
@@ -63,7 +65,7 @@ def lexicon() -> Lexicon:
     vendor = re.compile(r"^(?:" + "|".join(re.escape(v) for v in vendors) + r")[\s-]+(?=\S)")
     rules = tuple(_word_rule(w["words"], w.get("head", False), w.get("after", [])) for w in d.get("words", []))
     lex = Lexicon(frozenset(d.get("generic", [])), frozenset(d.get("not_concepts", [])),
-                  frozenset(d.get("suffix_words", [])),
+                  frozenset(d.get("suffix_words", [])), frozenset(d.get("same_type_suffix_words", [])),
                   frozenset(tuple(f.casefold().split()) for f in d.get("leading_fillers", [])),
                   frozenset(d.get("trailing_fillers", [])), vendor, rules,
                   {w.casefold(): f["words"][0] for f in d.get("head_forms", []) for w in f["words"][1:]}, {})
@@ -118,9 +120,24 @@ def norm_key(surface: str) -> tuple[str, tuple[str, ...]]:
     lex = lexicon()
     k, rules = _base_key(surface, lex)
     syn = lex.synonyms.get(k)
-    if syn and syn[0] != k:
-        return syn[0], rules + (f"synonym of {syn[1]}",)
-    return k, rules
+    if syn:
+        return (syn[0], rules + (f"synonym of {syn[1]}",)) if syn[0] != k else (k, rules)
+    return _tail_synonym(surface, lex) or (k, rules)
+
+
+def _tail_synonym(surface: str, lex: Lexicon) -> tuple[str, tuple[str, ...]] | None:
+    """The key of a name that ends in a phrase of several words of a synonym class, that phrase
+    written as its class's first one ("latent chain-of-thought reasoning" = "latent
+    chain-of-thought"): the words before it qualify either synonym alike."""
+    words = _spaced(surface).split()
+    for i in range(1, len(words) - 1):
+        tail = " ".join(words[i:])
+        k, rules = _base_key(tail, lex)
+        syn = lex.synonyms.get(k)
+        if syn and syn[0] != k:
+            head = _base_key(" ".join(words[:i]), lex)[0]
+            return head + syn[0], rules + (f"ends in a synonym of {syn[1]}",)
+    return None
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -9,13 +9,16 @@ Rules, in order (each union keeps "rule: evidence" on the node it makes):
    or a part of the name or the name a part of it (head-word containment: "reinforcement
    learning" is not "offline reinforcement learning").
 4. ``suffix``: "X method/framework/sampling/..." = "X" when X is a concept elsewhere and the
-   paper does not name both.
+   paper does not name both; ``head form``: "X modeling" = "X model", "X testing" = "X test"
+   (same type, or an adjective before: "generative modelling"); ``model of``: "X model" = "X"
+   when the knowledge base knows X as a model or method ("Gaussian process model").
 5. ``vendor``: "OpenAI o1" = "o1" when both are models.
 6. ``acronym``: a paper that defines an acronym links it to its expansion there; a bare acronym
    takes the expansion the defining papers agree on (all, or two thirds of at least two); an
    acronym inside a name is read the same way ("LLM reasoning" = "large language model reasoning").
 7. ``kb``: names that the knowledge base (``papergraph.knowledge``) knows as one entry of the
-   concept's type; the node then carries the entry's ``kb_id``, ``kb_source`` and ``url``.
+   concept's type, or as a benchmark's dataset id ("Hendrycks MATH", see ``kbids``); the node
+   then carries the entry's ``kb_id``, ``kb_source`` and ``url``.
 
 Curation ``split``/``never`` entries are cannot-links: no automatic rule joins those names.
 """
@@ -29,6 +32,7 @@ from typing import Sequence
 from ..model import PaperExtraction
 from ..nlp.canonical import Canonicalization, concept_key, is_acronym
 from .curation import Curation
+from .kbids import kb_lookup
 from .links import Links
 from .normalize import (acronym_fits, clean_name, is_name_like, lexicon, norm_key, singular, strip_vendor,
                         words_of)
@@ -90,7 +94,7 @@ def resolve(extractions: Sequence[PaperExtraction], *, curation: Curation | None
         by_paper[pid].add(concept_key(surfaces[0]))
     models = {m[2] for m in members if m[1].type == "Model"}
     for pid, c, primary, surfaces in members:
-        _suffix_link(links, key, pid, c, surfaces[0], primary, types, by_paper[pid])
+        _suffix_link(links, key, pid, c, surfaces[0], primary, types, by_paper[pid], kb)
         bare = strip_vendor(surfaces[0]) if c.type == "Model" else None
         if bare and key(bare) in models:
             links.union(key(bare), primary, f"vendor: '{surfaces[0]}' = '{bare}' ({pid})")
@@ -151,9 +155,12 @@ def _alias_link(links: Links, key, pid: str, raw: str, name: str, alias: str, pr
     links.union(primary, k, f"alias: '{raw}' is also called '{alias}' ({pid})")
 
 
-def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) -> None:
-    """Rule 4: "X method" = "X" when X is a concept elsewhere, "reward modeling" = "reward model"
-    (head forms) when that is a concept of the same type; never when this paper names both."""
+def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper, kb=None) -> None:
+    """Rule 4: "X method" = "X" when X is a concept elsewhere (of the same type for the kind words
+    ``same_type_suffix_words``; never after a hyphenated modifier, "inference-time technique"),
+    "reward modeling" = "reward model" (head forms) when that is a concept of the same type or the
+    word before is an adjective ("generative modelling"), "X model" = "X" when the knowledge base
+    knows X as a model or method; never when this paper names both."""
     lex = lexicon()
     parts = name.rsplit(None, 1)
     if len(parts) != 2:
@@ -163,14 +170,46 @@ def _suffix_link(links: Links, key, pid, c, name, primary, types, same_paper) ->
         other, rule = parts[0], "suffix"
     elif head in lex.head_forms:
         other, rule = f"{parts[0]} {lex.head_forms[head]}", "head form"
+    elif head in ("model", "models") and kb is not None and _known_model(kb, parts[0]):
+        other, rule = parts[0], "model of"  # "Gaussian process model" = "Gaussian process"
     else:
         return
     k = key(other)
     if k == primary or k not in types or concept_key(other) in same_paper or k in lex.generic:
         return
-    if rule == "head form" and types[k].most_common(1)[0][0] != c.type:
-        return
+    if rule == "suffix" and _COMPOUND_MODIFIER.search(other):
+        return  # "inference-time technique" is not "inference time"
+    same_type = rule == "model of" or (rule == "suffix" and _suffix_word(head) in lex.same_type_suffix_words)
+    if same_type and types[k].most_common(1)[0][0] != c.type:
+        return  # "SAT solver" (a method) is not "SAT" (the task it solves)
+    if rule == "head form" and types[k].most_common(1)[0][0] != c.type and not _adjective(parts[0]):
+        return  # "language modeling" (a task) is not "language model"; "generative modeling" is
     links.union(k, primary, f"{rule}: '{name}' = '{other}' ({pid})")
+
+
+#: A last word that is a hyphenated modifier ("inference-time", "rule-based"): no name without its noun.
+_COMPOUND_MODIFIER = re.compile(r"-(?:time|based|level|scale|aware|free|specific|wise|driven|oriented|style)$", re.I)
+#: Adjective endings ("generative", "probabilistic", "statistical", "Bayesian").
+_ADJECTIVE = re.compile(r"(?:ive|ic|ical|al|ous|ian|ary)$")
+
+
+def _known_model(kb, name: str) -> bool:
+    """True when the knowledge base knows ``name`` (several words) as a model or method, so that
+    "``name`` model" is that model ("Gaussian process model"), unlike what a model predicts
+    ("process reward model" is not "process reward") or does ("approximate inference model")."""
+    e, _ = kb_lookup(kb, name)
+    return e is not None and len(words_of(name)) > 1 and (e.type or "").casefold() in _MODEL_KINDS
+
+
+_MODEL_KINDS = ("method", "model", "model_family")
+
+
+def _adjective(words: str) -> bool:
+    """True when the last of ``words`` reads as an adjective by its ending ("generative",
+    "probabilistic"): "generative modeling" is the practice of generative models, while
+    "language modeling" (a noun before it) models language."""
+    w = words_of(words)
+    return bool(w) and bool(_ADJECTIVE.search(w[-1]))
 
 
 def _suffix_word(word: str) -> str:
@@ -234,11 +273,12 @@ def _kb_links(links: Links, members, kb) -> None:
     """Rule 7: names the knowledge base knows as one entry (of the concept's type) are one node."""
     first: dict[str, tuple[str, str]] = {}
     for pid, c, primary, surfaces in members:
-        e = kb.lookup(surfaces[0])
+        e, how = kb_lookup(kb, surfaces[0])
         if e is None or not kb_type_ok(e.type, c.type):
             continue
         if e.kb_id not in first:
             first[e.kb_id] = (primary, surfaces[0])
         elif links.find(first[e.kb_id][0]) != links.find(primary):
+            via = f" (dataset id '{how}')" if how else ""
             links.union(first[e.kb_id][0], primary,
-                        f"kb: '{first[e.kb_id][1]}' and '{surfaces[0]}' are {e.kb_id} ({pid})")
+                        f"kb: '{first[e.kb_id][1]}' and '{surfaces[0]}' are {e.kb_id}{via} ({pid})")
