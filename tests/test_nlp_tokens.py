@@ -37,6 +37,8 @@ def test_columns_match_token_attributes(docs):
         assert [bool(x) for x in cols.like_num] == [t.like_num for t in doc]
         assert [bool(x) for x in cols.like_url] == [t.like_url for t in doc]
         assert [bool(x) for x in cols.like_email] == [t.like_email for t in doc]
+        assert [bool(x) for x in cols.is_punct] == [t.is_punct for t in doc]
+        assert cols.head == [t.head.i for t in doc]
         assert cols.has_dobj == [any(c.dep_ == "dobj" for c in t.children) for t in doc]
         assert cols.doc_text == doc.text == doc_text(doc)
         assert cols.sents == ([(s.start, s.end) for s in doc.sents] if len(doc) else [])

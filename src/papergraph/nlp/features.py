@@ -8,7 +8,9 @@ readable table and every decision can be traced to them.
 
 from __future__ import annotations
 
+import bisect
 import re
+from typing import NamedTuple
 
 import numpy as np
 from spacy.tokens import Doc
@@ -16,6 +18,7 @@ from spacy.tokens import Doc
 from ..model import ExtractedConcept
 from .lexicon import Lexicon
 from .shapes import is_acronym, is_name_token, singular
+from .tokens import TokenColumns
 
 __all__ = ["concept_features", "role_features", "dense_vector", "Context", "DENSE_WIDTH"]
 
@@ -34,13 +37,64 @@ _ROLE_WORDS = {"we", "our", "propose", "proposes", "proposed", "introduce", "int
 
 class Context:
     """What features of one paper need besides the candidates: texts, docs, lexicon, and for each
-    candidate span whether it lies inside, or contains, another candidate's span."""
+    candidate span whether it lies inside, or contains, another candidate's span.
+
+    It also keeps what every candidate of the paper reads again: each doc's token columns
+    (:class:`~papergraph.nlp.tokens.TokenColumns`, ``columns`` may pass those already made) and
+    each field's lower-cased text.
+    """
 
     def __init__(self, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
-                 spans: list[tuple[str, int, int]], own_start: int = 0):
-        self.texts, self.docs, self.lex = texts, docs, lex
+                 spans: list[tuple[str, int, int]], own_start: int = 0,
+                 columns: dict[str, TokenColumns] | None = None):
+        self.texts, self.lex = texts, lex
+        self.docs = docs
         self.own_start = own_start
         self.nesting = _nesting(spans)
+        self._columns.update(columns or {})
+        self._lower: dict[str, str | None] = {}
+
+    @property
+    def docs(self) -> dict[str, Doc]:
+        return self._docs
+
+    @docs.setter
+    def docs(self, docs: dict[str, Doc]) -> None:
+        self._docs = docs
+        self._columns: dict[str, TokenColumns] = {}  # (made from the docs: forgotten with them)
+        self._conj_heads: dict[str, set[int]] = {}
+
+    def columns(self, field: str) -> TokenColumns | None:
+        """The token columns of the field's doc (None without a doc)."""
+        toks = self._columns.get(field)
+        if toks is None:
+            doc = self._docs.get(field)
+            if doc is None:
+                return None
+            toks = self._columns[field] = TokenColumns(doc)
+        return toks
+
+    def conj_heads(self, field: str) -> set[int]:
+        """Positions of the field's tokens that have a ``conj`` dependent."""
+        heads = self._conj_heads.get(field)
+        if heads is None:
+            toks = self.columns(field)
+            heads = self._conj_heads[field] = {h for h, d in zip(toks.head, toks.dep) if d == "conj"}
+        return heads
+
+    def words(self, field: str, start: int, end: int) -> list[str]:
+        """``_words(texts[field][start:end])``, from the field's text lower-cased once."""
+        try:
+            low = self._lower[field]
+        except KeyError:
+            text = self.texts.get(field, "")
+            low = text.lower()
+            # str.lower maps character by character except for a final sigma and length changes
+            # ("İ"); then a slice of the lower-cased text is not the lower-cased slice.
+            low = self._lower[field] = low if len(low) == len(text) and "Σ" not in text else None
+        if low is None:
+            return _words(self.texts.get(field, "")[start:end])
+        return _WORD.findall(low, start, end)  # no anchors or look-behind: as on the slice
 
 
 def _nesting(spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool]]:
@@ -80,8 +134,32 @@ def _bucket(x: float, edges: tuple[float, ...]) -> int:
     return sum(x > e for e in edges)
 
 
-def _name_features(c: ExtractedConcept, lex: Lexicon) -> list[str]:
-    name = c.name
+#: Features that are also paired with the candidate's source ("src=chunk|len=2") and with its head.
+_SRC_PAIRED = ("nabs=", "title", "len=", "acr", "cap", "lower", "digit", "inside", "contains", "pos=", "dep=")
+_HEAD_PAIRED = ("pv=", "nx=")
+
+
+class _NameParts(NamedTuple):
+    """The features of a name alone (memoised per lexicon), around the two that read its aliases."""
+
+    first: list[str]  # w= ... acr ("has-acr" follows)
+    middle: list[str]  # digit ... lower ("gaz=" follows)
+    gaz: str | None
+    last: list[str]  # ht= ... standalone
+    nm: str
+    head: str  # "hd=..."
+    paired: dict[str, list[str]]  # source feature -> its pairs with the name's features
+
+
+def _name_parts(name: str, lex: Lexicon) -> _NameParts:
+    memo = lex.memo("scorer-name")
+    parts = memo.get(name)
+    if parts is None:
+        parts = memo[name] = _name_parts_of(name, lex)
+    return parts
+
+
+def _name_parts_of(name: str, lex: Lexicon) -> _NameParts:
     ws = name.split()
     low = [w.lower() for w in ws]
     f = [f"w={w}" for w in low[:6]]
@@ -95,77 +173,87 @@ def _name_features(c: ExtractedConcept, lex: Lexicon) -> list[str]:
             f.append(f"hp={p}")
     if is_acronym(name):
         f.append("acr")
-    if any(is_acronym(a) for a in c.aliases):
-        f.append("has-acr")
+    m: list[str] = []
     if any(ch.isdigit() for ch in name):
-        f.append("digit")
+        m.append("digit")
         size = _SIZE_SUFFIX.search(name)
         if size:
-            f.append(f"size={size.group(1).upper()}")  # "-62K", "-10M" name data sets; "-7B" models
+            m.append(f"size={size.group(1).upper()}")  # "-62K", "-10M" name data sets; "-7B" models
     if "@" in name:
-        f.append("at-sign")
+        m.append("at-sign")
     if any(is_name_token(w) for w in ws):
-        f.append("name-token")
+        m.append("name-token")
     if name[:1].isupper():
-        f.append("cap")
+        m.append("cap")
     if name.islower():
-        f.append("lower")
-    g = lex.gazetteer_type(name) or next((lex.gazetteer_type(a) for a in c.aliases if lex.gazetteer_type(a)), None)
+        m.append("lower")
+    last = [f"ht={t}" for t in lex.head_types(head)[:2]]
+    if head in lex.standalone:
+        last.append("standalone")
+    paired = [x for x in f + m + last if x.startswith(_SRC_PAIRED)]
+    return _NameParts(f, m, lex.gazetteer_type(name), last, "nm=" + _NON_WORD.sub("", name.casefold()), f"hd={head}",
+                      {src: [f"{src}|{x}" for x in paired] for src in ("src=chunk", "src=rule")})
+
+
+def _name_features(c: ExtractedConcept, lex: Lexicon, parts: _NameParts | None = None) -> list[str]:
+    p = parts or _name_parts(c.name, lex)
+    f = p.first + ["has-acr"] if any(map(is_acronym, c.aliases)) else p.first + []
+    f += p.middle
+    g = p.gaz or next((lex.gazetteer_type(a) for a in c.aliases if lex.gazetteer_type(a)), None)
     if g:
         f.append(f"gaz={g}")
-    ht = lex.head_types(head)
-    for t in ht[:2]:
-        f.append(f"ht={t}")
-    if head in lex.standalone:
-        f.append("standalone")
+    f += p.last
     return f
 
 
 def _rule_features(c: ExtractedConcept) -> list[str]:
+    if c.rules == ["chunk"]:
+        return ["rule=chunk", "src=chunk"]
     f = [f"rule={r.split(':')[0] if r.startswith('head:') else r}" for r in c.rules[:12]]
-    f.append("src=chunk" if c.rules == ["chunk"] else "src=rule")
-    if c.rules != ["chunk"]:
-        f.append(f"rtype={c.type}")
-        f.append(f"conf={_bucket(c.confidence, (0.45, 0.6, 0.75, 0.9))}")
-        for t, v in c.type_scores.items():
-            f.append(f"ts={t}:{_bucket(v, (0.0, 0.5, 1.5, 3.0))}")
+    f.append("src=rule")
+    f.append(f"rtype={c.type}")
+    f.append(f"conf={_bucket(c.confidence, (0.45, 0.6, 0.75, 0.9))}")
+    for t, v in c.type_scores.items():
+        f.append(f"ts={t}:{_bucket(v, (0.0, 0.5, 1.5, 3.0))}")
     return f
+
+
+_NABS = ("nabs=0", "nabs=1", "nabs=2", "nabs=3")
 
 
 def _mention_features(c: ExtractedConcept, ctx: Context) -> list[str]:
     f: set[str] = set()
     n_title = sum(m.field == "title" for m in c.mentions)
-    n_abs = len(c.mentions) - n_title
-    f.add(f"nabs={min(n_abs, 3)}")
+    f.add(_NABS[min(len(c.mentions) - n_title, 3)])
     if n_title:
         f.add("title")
     for m in c.mentions[:4]:
-        text = ctx.texts.get(m.field, "")
-        before = _words(text[max(0, m.start - 40):m.start])
-        after = _words(text[m.end:m.end + 40])
-        pv = before[-1] if before else "<s>"
-        nx = after[0] if after else "</s>"
-        f.update((f"pv={pv}", f"nx={nx}", f"pv2={' '.join(before[-2:])}", f"nx2={' '.join(after[:2])}"))
-        if text[m.end:m.end + 2].lstrip().startswith("("):
+        fld, start, end = m.field, m.start, m.end
+        text = ctx.texts.get(fld, "")
+        before = ctx.words(fld, max(0, start - 40), start)
+        after = ctx.words(fld, end, end + 40)
+        f.update(("pv=" + (before[-1] if before else "<s>"), "nx=" + (after[0] if after else "</s>"),
+                  "pv2=" + " ".join(before[-2:]), "nx2=" + " ".join(after[:2])))
+        if text[end:end + 2].lstrip().startswith("("):
             f.add("paren-after")
-        if text[max(0, m.start - 2):m.start].rstrip().endswith("("):
+        if text[max(0, start - 2):start].rstrip().endswith("("):
             f.add("paren-before")
-        doc = ctx.docs.get(m.field)
-        if doc is not None:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None and len(span):
-                root = span.root
-                f.update((f"pos={root.pos_}", f"dep={root.dep_}", f"gov={root.head.lemma_.lower()}",
-                          f"govdep={root.dep_}:{root.head.lemma_.lower()}",
-                          "pp=" + "_".join(t.pos_ for t in span[:4])))
-                for other in root.conjuncts[:4]:
+        toks = ctx.columns(fld)
+        span = _span(toks, ctx.docs[fld], start, end) if toks is not None else None
+        if span is not None:
+            a, b, root = span
+            dep, gov = toks.dep[root], toks.lemma[toks.head[root]]
+            f.update(("pos=" + toks.pos[root], "dep=" + dep, "gov=" + gov, f"govdep={dep}:{gov}",
+                      "pp=" + "_".join(toks.pos[a:min(b, a + 4)])))
+            if dep == "conj" or root in ctx.conj_heads(fld):  # else the root has no conjuncts
+                for other in ctx.docs[fld][root].conjuncts[:4]:
                     g = ctx.lex.gazetteer_type(other.text)
                     if g:
                         f.add(f"conj-gaz={g}")
-                f.update(f"sb={w}" for w in _sentence_words(text, m.start))
-        if m.field == "title" and text[m.end:m.end + 1] == ":":
+            f.update(["sb=" + w for w in _sentence_words(ctx, fld, start)])
+        if fld == "title" and text[end:end + 1] == ":":
             f.add("title-colon")
-        inside, contains = ctx.nesting.get((m.field, m.start, m.end), (False, False))
+        inside, contains = ctx.nesting.get((fld, start, end), (False, False))
         if inside:
             f.add("inside")
         if contains:
@@ -173,21 +261,49 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> list[str]:
     return sorted(f)
 
 
-def _sentence_words(text: str, start: int) -> set[str]:
+def _span(toks: TokenColumns, doc: Doc, start: int, end: int) -> tuple[int, int, int] | None:
+    """``doc.char_span(start, end, alignment_mode="expand")`` as ``(first token, end token, root)``
+    when it is not empty, else None; from the token columns (tokens tile the text: token ``i``
+    holds characters ``idx[i]`` up to the next token's ``idx``)."""
+    idx = toks.idx
+    if not idx or start < 0 or start >= len(toks.doc_text) or end - 1 >= len(toks.doc_text):
+        return None
+    a = bisect.bisect_right(idx, start) - 1
+    b = bisect.bisect_right(idx, end - 1)
+    if a < 0 or b < 1:
+        return None
+    if start == idx[a] + len(toks.text[a]):
+        a += 1  # on the token's trailing whitespace: the span starts after it
+    if a >= b:
+        if a > b:  # a reversed range: whatever spaCy does with it
+            span = doc.char_span(start, end, alignment_mode="expand")
+            return (span.start, span.end, span.root.i) if span is not None and len(span) else None
+        return None
+    return a, b, a if b - a == 1 else doc[a:b].root.i
+
+
+def _sentence_words(ctx: Context, field: str, start: int) -> set[str]:
     """Role-telling words of the sentence before ``start`` ("we", "propose", "outperform", ...)."""
-    left = max(text.rfind(". ", 0, start), 0)
-    return set(_words(text[left:start])) & _ROLE_WORDS
+    left = max(ctx.texts.get(field, "").rfind(". ", 0, start), 0)
+    return set(ctx.words(field, left, start)) & _ROLE_WORDS
 
 
 def concept_features(c: ExtractedConcept, ctx: Context) -> list[str]:
-    """Features of a candidate for keep-or-drop and type."""
-    f = _name_features(c, ctx.lex) + _rule_features(c) + _mention_features(c, ctx)
-    f.append("nm=" + _NON_WORD.sub("", c.name.casefold()))
-    src = f[f.index("src=chunk") if "src=chunk" in f else f.index("src=rule")]
-    f += [f"{src}|{x}" for x in f if x.startswith(("nabs=", "title", "len=", "acr", "cap", "lower", "digit", "inside",
-                                                   "contains", "pos=", "dep="))]
-    head = next((x for x in f if x.startswith("hd=")), "hd=")
-    f += [f"{head}|{x}" for x in f if x.startswith(("pv=", "nx="))][:8]
+    """Features of a candidate for keep-or-drop and type.
+
+    Its name's features, its rules', its mentions' (sorted), its folded name, the features of
+    ``_SRC_PAIRED`` paired with its source (rules or noun chunk) and the first eight of
+    ``_HEAD_PAIRED`` paired with its head, in that order.
+    """
+    parts = _name_parts(c.name, ctx.lex)
+    rules = _rule_features(c)
+    mentions = _mention_features(c, ctx)
+    src = "src=chunk" if c.rules == ["chunk"] else "src=rule"
+    f = _name_features(c, ctx.lex, parts) + rules + mentions
+    f.append(parts.nm)
+    f += parts.paired[src]
+    f += [f"{src}|{x}" for x in mentions if x.startswith(_SRC_PAIRED)]
+    f += [f"{parts.head}|{x}" for x in mentions if x.startswith(_HEAD_PAIRED)][:8]
     return f
 
 
@@ -199,9 +315,8 @@ def role_features(c: ExtractedConcept, ctx: Context, base: list[str]) -> list[st
     f.append(f"type={c.type}")
     first = c.mentions[0] if c.mentions else None
     if first is not None:
-        text = ctx.texts.get(first.field, "")
-        f += [f"rsb={w}" for w in sorted(_sentence_words(text, first.start))]
-        after = set(_words(text[first.end:first.end + 60])) & _ROLE_WORDS
+        f += [f"rsb={w}" for w in sorted(_sentence_words(ctx, first.field, first.start))]
+        after = set(ctx.words(first.field, first.end, first.end + 60)) & _ROLE_WORDS
         f += [f"sa={w}" for w in sorted(after)]
         if first.field == "abstract":
             f.append("own" if first.start >= ctx.own_start else "background")

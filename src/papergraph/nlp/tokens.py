@@ -11,12 +11,13 @@ from __future__ import annotations
 import itertools
 
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LIKE_EMAIL, LIKE_NUM, LIKE_URL, LOWER, ORTH, POS, SPACY, TAG
+from spacy.attrs import (DEP, HEAD, IDX, IS_PUNCT, LEMMA, LIKE_EMAIL, LIKE_NUM, LIKE_URL, LOWER, ORTH, POS, SPACY,
+                         TAG)
 from spacy.tokens import Doc
 
 __all__ = ["TokenColumns", "doc_text", "new_candidate"]
 
-_ATTRS = [ORTH, POS, TAG, LOWER, LEMMA, DEP, SPACY, IDX, LIKE_NUM, LIKE_URL, LIKE_EMAIL, HEAD]  # 6 strings
+_ATTRS = [ORTH, POS, TAG, LOWER, LEMMA, DEP, SPACY, IDX, LIKE_NUM, LIKE_URL, LIKE_EMAIL, IS_PUNCT, HEAD]  # 6 strings
 #: String hash -> string, shared by all docs: a string's hash is the same in every vocab.
 #: A cache only (cleared when large), so results never depend on what was processed before.
 _NAMES: dict[int, str] = {}
@@ -27,25 +28,27 @@ class TokenColumns:
     """Token attributes of one doc as lists indexed by token position.
 
     ``text``, ``ws`` (trailing whitespace), ``idx`` (character offset), ``pos``, ``tag``,
-    ``lower``, ``lemma`` (lower-cased), ``dep``, ``like_num``/``like_url``/``like_email``,
-    ``has_dobj`` (the token has a direct object), ``doc_text`` and ``sents`` (token ranges).
+    ``lower``, ``lemma`` (lower-cased), ``dep``, ``like_num``/``like_url``/``like_email``/``is_punct``,
+    ``head`` (the head's position), ``has_dobj`` (the token has a direct object), ``doc_text`` and
+    ``sents`` (token ranges).
     """
 
     __slots__ = ("text", "ws", "idx", "pos", "tag", "lower", "lemma", "dep", "like_num", "like_url",
-                 "like_email", "has_dobj", "doc_text", "sents")
+                 "like_email", "is_punct", "head", "has_dobj", "doc_text", "sents")
 
     def __init__(self, doc: Doc):
         array = doc.to_array(_ATTRS)
         strings = doc.vocab.strings
         self.text, self.pos, self.tag, self.lower, lemma, self.dep = (_strings(strings, col)
                                                                       for col in array[:, :6].T.tolist())
-        self.lemma = [w.lower() for w in lemma]
+        self.lemma = list(map(str.lower, lemma))
         numbers = array[:, 6:].astype("int64")  # heads are relative offsets, stored unsigned
-        spacy_, self.idx, self.like_num, self.like_url, self.like_email = numbers[:, :5].T.tolist()
+        spacy_, self.idx, self.like_num, self.like_url, self.like_email, self.is_punct = numbers[:, :6].T.tolist()
         self.ws = [" " if s else "" for s in spacy_]
+        heads = numbers[:, 6] + numpy.arange(len(numbers))
+        self.head = heads.tolist()
         self.has_dobj = [False] * len(self.text)
-        objects = numpy.flatnonzero(array[:, 5] == strings["dobj"])
-        for head in (objects + numbers[objects, 5]).tolist():
+        for head in heads[array[:, 5] == strings["dobj"]].tolist():
             self.has_dobj[head] = True
         self.doc_text = "".join(itertools.chain.from_iterable(zip(self.text, self.ws)))  # == doc.text, faster
         self.sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
@@ -61,14 +64,14 @@ class TokenColumns:
 def _strings(strings, hashes: list[int]) -> list[str]:
     """The strings of ``hashes``, through the shared cache."""
     try:
-        return [_NAMES[h] for h in hashes]
+        return list(map(_NAMES.__getitem__, hashes))
     except KeyError:
         if len(_NAMES) > _MAX_NAMES:
             _NAMES.clear()
         for h in set(hashes):
             if h not in _NAMES:
                 _NAMES[h] = strings[h]
-        return [_NAMES[h] for h in hashes]
+        return list(map(_NAMES.__getitem__, hashes))
 
 
 def doc_text(doc: Doc) -> str:
