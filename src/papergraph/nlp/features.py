@@ -121,9 +121,21 @@ def _nesting(spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], tu
     return out
 
 
+class _ShapeTable(dict):
+    """``str.translate`` table of word shapes: upper-case letters -> X, other letters -> x,
+    digits -> d, other characters kept; filled one code point at a time."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        shape = self[code] = "X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c
+        return shape
+
+
+_SHAPES = _ShapeTable()
+
+
 def _shape(text: str) -> str:
-    s = "".join("X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c for c in text)
-    return _SHAPE_RUN.sub(r"\1", s)
+    return _SHAPE_RUN.sub(r"\1", text.translate(_SHAPES))
 
 
 def _words(text: str) -> list[str]:
@@ -279,7 +291,7 @@ def _span(toks: TokenColumns, doc: Doc, start: int, end: int) -> tuple[int, int,
             span = doc.char_span(start, end, alignment_mode="expand")
             return (span.start, span.end, span.root.i) if span is not None and len(span) else None
         return None
-    return a, b, a if b - a == 1 else doc[a:b].root.i
+    return a, b, toks.root(a, b)
 
 
 def _sentence_words(ctx: Context, field: str, start: int) -> set[str]:

@@ -45,19 +45,19 @@ def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, i
     token columns, if already made.
     """
     out: list[tuple[int, int, bool]] = []
-    try:
-        chunks = list(doc.noun_chunks)
+    try:  # doc.noun_chunks as (start, end, label), without making their Span objects
+        chunks = (list(doc.noun_chunks_iterator(doc)) if doc.noun_chunks_iterator is not None
+                  else [(c.start, c.end, c.label) for c in doc.noun_chunks])
     except ValueError:  # no parse
         return out
     if not chunks:
         return out
     toks = toks or TokenColumns(doc)
     pos, text, tag, punct = toks.pos, toks.text, toks.tag, toks.is_punct
-    for ch in chunks:
-        end = ch.end - 1
-        if pos[end] not in ("NOUN", "PROPN") or ch.root.i != end:
+    for start, end, *_ in chunks:
+        end -= 1
+        if pos[end] not in ("NOUN", "PROPN") or toks.root(start, end + 1) != end:
             continue
-        start = ch.start
         while start < end and (pos[start] in _SKIP_POS or not text[start].strip()):
             start += 1
         plural = tag[end] in ("NNS", "NNPS")

@@ -34,7 +34,7 @@ class TokenColumns:
     """
 
     __slots__ = ("text", "ws", "idx", "pos", "tag", "lower", "lemma", "dep", "like_num", "like_url",
-                 "like_email", "is_punct", "head", "has_dobj", "doc_text", "sents")
+                 "like_email", "is_punct", "head", "has_dobj", "doc_text", "sents", "_governors")
 
     def __init__(self, doc: Doc):
         array = doc.to_array(_ATTRS)
@@ -52,9 +52,46 @@ class TokenColumns:
             self.has_dobj[head] = True
         self.doc_text = "".join(itertools.chain.from_iterable(zip(self.text, self.ws)))  # == doc.text, faster
         self.sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
+        self._governors: set[int] | None = None
 
     def __len__(self) -> int:
         return len(self.text)
+
+    def root(self, start: int, end: int) -> int:
+        """``doc[start:end].root.i``, by spaCy's rule: a sentence root in the span, else the token
+        whose head lies outside the span with the fewest steps to its sentence root (the first
+        of equals; childless punctuation and spaces last)."""
+        head = self.head
+        if end - start == 1:
+            return start
+        for i in range(start, end):
+            if head[i] == i:
+                return i
+        best, root = len(head), -1
+        for i in range(start, end):
+            if not start <= head[i] < end:
+                steps = self._steps_to_root(i)
+                if steps < best:
+                    best, root = steps, i
+        return start if root == -1 else root
+
+    def _steps_to_root(self, i: int) -> int:
+        head, n = self.head, len(self.head)
+        if (self.is_punct[i] or self.text[i].isspace()) and i not in self.governors():
+            return n - 1
+        steps = 0
+        while head[i] != i:
+            i = head[i]
+            steps += 1
+            if steps >= n:
+                raise RuntimeError(f"dependency cycle at token {i}")
+        return steps
+
+    def governors(self) -> set[int]:
+        """Positions of the tokens that have dependents."""
+        if self._governors is None:
+            self._governors = {h for i, h in enumerate(self.head) if h != i}
+        return self._governors
 
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text`` (no trailing whitespace)."""
