@@ -63,6 +63,7 @@ class Context:
         self._docs = docs
         self._columns: dict[str, TokenColumns] = {}  # (made from the docs: forgotten with them)
         self._conj_heads: dict[str, set[int]] = {}
+        self._word_index: dict[str, _WordIndex] = {}
 
     def columns(self, field: str) -> TokenColumns | None:
         """The token columns of the field's doc (None without a doc)."""
@@ -82,19 +83,73 @@ class Context:
             heads = self._conj_heads[field] = {h for h, d in zip(toks.head, toks.dep) if d == "conj"}
         return heads
 
-    def words(self, field: str, start: int, end: int) -> list[str]:
-        """``_words(texts[field][start:end])``, from the field's text lower-cased once."""
+    def lower(self, field: str) -> str | None:
+        """The field's text lower-cased, or None when slices of it would not be the lower-cased
+        slices (``str.lower`` maps character by character except for a final sigma and length
+        changes such as "İ")."""
         try:
-            low = self._lower[field]
+            return self._lower[field]
         except KeyError:
             text = self.texts.get(field, "")
             low = text.lower()
-            # str.lower maps character by character except for a final sigma and length changes
-            # ("İ"); then a slice of the lower-cased text is not the lower-cased slice.
             low = self._lower[field] = low if len(low) == len(text) and "Σ" not in text else None
+            return low
+
+    def words(self, field: str, start: int, end: int) -> list[str]:
+        """``_words(texts[field][start:end])``, from the field's text lower-cased once."""
+        low = self.lower(field)
         if low is None:
             return _words(self.texts.get(field, "")[start:end])
         return _WORD.findall(low, start, end)  # no anchors or look-behind: as on the slice
+
+    def sentence_words(self, field: str, start: int) -> set[str]:
+        """Role-telling words of the sentence before ``start`` ("we", "propose", "outperform", ...):
+        ``set(words(left, start)) & _ROLE_WORDS`` with ``left`` the sentence's ". ", from an
+        index of the field's words."""
+        text = self.texts.get(field, "")
+        left = max(text.rfind(". ", 0, start), 0)
+        index = self._word_index.get(field)
+        if index is None:
+            low = self.lower(field)
+            if low is None:
+                return set(_words(text[left:start])) & _ROLE_WORDS
+            index = self._word_index[field] = _WordIndex(low)
+        return index.role_words(left, start)
+
+
+class _WordIndex:
+    """Where the words of a lower-cased text are, and which of them are role words.
+
+    The words of a slice ``[left, start)`` that starts at a sentence's ". " (or at 0) are the
+    text's words inside it, plus the cut head of a word running over ``start``: a scan of the
+    slice and one of the text are in step from ``left`` on (a word can hold the period at
+    ``left``, but then it ends at the space after it).
+    """
+
+    def __init__(self, low: str):
+        self.low = low
+        self.starts, self.ends, self.role_starts, self.roles = [], [], [], []
+        for m in _WORD.finditer(low):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            if m.group() in _ROLE_WORDS:
+                self.role_starts.append(m.start())
+                self.roles.append(m.group())
+
+    def role_words(self, left: int, start: int) -> set[str]:
+        """``set(_WORD.findall(low, left, start)) & _ROLE_WORDS``."""
+        r0 = bisect.bisect_left(self.role_starts, left)
+        r1 = bisect.bisect_left(self.role_starts, start)
+        k = bisect.bisect_left(self.starts, start) - 1  # the last word starting before ``start``
+        cut = None
+        if k >= 0 and self.ends[k] > start and self.starts[k] >= left:  # it runs over ``start``
+            cut = self.low[self.starts[k]:start]
+            if r1 > r0 and self.role_starts[r1 - 1] == self.starts[k]:
+                r1 -= 1  # the whole word is not in the slice
+        out = set(self.roles[r0:r1])
+        if cut in _ROLE_WORDS:
+            out.add(cut)
+        return out
 
 
 def _nesting(spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool]]:
@@ -233,19 +288,27 @@ def _rule_features(c: ExtractedConcept) -> list[str]:
 _NABS = ("nabs=0", "nabs=1", "nabs=2", "nabs=3")
 
 
-def _mention_features(c: ExtractedConcept, ctx: Context) -> list[str]:
+def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], list[str], list[str]]:
+    """The features of a candidate's mentions (sorted), and those of them that start with
+    ``_SRC_PAIRED`` and with ``_HEAD_PAIRED`` (sorted)."""
     f: set[str] = set()
     n_title = sum(m.field == "title" for m in c.mentions)
-    f.add(_NABS[min(len(c.mentions) - n_title, 3)])
+    src = {_NABS[min(len(c.mentions) - n_title, 3)]}
     if n_title:
-        f.add("title")
+        src.add("title")
+    head = set()
     for m in c.mentions[:4]:
         fld, start, end = m.field, m.start, m.end
         text = ctx.texts.get(fld, "")
-        before = ctx.words(fld, max(0, start - 40), start)
-        after = ctx.words(fld, end, end + 40)
-        f.update(("pv=" + (before[-1] if before else "<s>"), "nx=" + (after[0] if after else "</s>"),
-                  "pv2=" + " ".join(before[-2:]), "nx2=" + " ".join(after[:2])))
+        low = ctx.lower(fld)
+        if low is None:
+            before, after = _words(text[max(0, start - 40):start]), _words(text[end:end + 40])
+        else:
+            before, after = _WORD.findall(low, max(0, start - 40), start), _WORD.findall(low, end, end + 40)
+        head.add("pv=" + (before[-1] if before else "<s>"))
+        head.add("nx=" + (after[0] if after else "</s>"))
+        f.add("pv2=" + " ".join(before[-2:]))
+        f.add("nx2=" + " ".join(after[:2]))
         if text[end:end + 2].lstrip().startswith("("):
             f.add("paren-after")
         if text[max(0, start - 2):start].rstrip().endswith("("):
@@ -255,22 +318,27 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> list[str]:
         if span is not None:
             a, b, root = span
             dep, gov = toks.dep[root], toks.lemma[toks.head[root]]
-            f.update(("pos=" + toks.pos[root], "dep=" + dep, "gov=" + gov, f"govdep={dep}:{gov}",
-                      "pp=" + "_".join(toks.pos[a:min(b, a + 4)])))
+            src.add("pos=" + toks.pos[root])
+            src.add("dep=" + dep)
+            f.add("gov=" + gov)
+            f.add(f"govdep={dep}:{gov}")
+            f.add("pp=" + "_".join(toks.pos[a:min(b, a + 4)]))
             if dep == "conj" or root in ctx.conj_heads(fld):  # else the root has no conjuncts
                 for other in ctx.docs[fld][root].conjuncts[:4]:
                     g = ctx.lex.gazetteer_type(other.text)
                     if g:
                         f.add(f"conj-gaz={g}")
-            f.update(["sb=" + w for w in _sentence_words(ctx, fld, start)])
+            f.update(["sb=" + w for w in ctx.sentence_words(fld, start)])
         if fld == "title" and text[end:end + 1] == ":":
-            f.add("title-colon")
+            src.add("title-colon")
         inside, contains = ctx.nesting.get((fld, start, end), (False, False))
         if inside:
-            f.add("inside")
+            src.add("inside")
         if contains:
-            f.add("contains")
-    return sorted(f)
+            src.add("contains")
+    f |= src
+    f |= head
+    return sorted(f), sorted(src), sorted(head)
 
 
 def _span(toks: TokenColumns, doc: Doc, start: int, end: int) -> tuple[int, int, int] | None:
@@ -296,8 +364,7 @@ def _span(toks: TokenColumns, doc: Doc, start: int, end: int) -> tuple[int, int,
 
 def _sentence_words(ctx: Context, field: str, start: int) -> set[str]:
     """Role-telling words of the sentence before ``start`` ("we", "propose", "outperform", ...)."""
-    left = max(ctx.texts.get(field, "").rfind(". ", 0, start), 0)
-    return set(ctx.words(field, left, start)) & _ROLE_WORDS
+    return ctx.sentence_words(field, start)
 
 
 def concept_features(c: ExtractedConcept, ctx: Context) -> list[str]:
@@ -308,14 +375,13 @@ def concept_features(c: ExtractedConcept, ctx: Context) -> list[str]:
     ``_HEAD_PAIRED`` paired with its head, in that order.
     """
     parts = _name_parts(c.name, ctx.lex)
-    rules = _rule_features(c)
-    mentions = _mention_features(c, ctx)
+    mentions, src_paired, head_paired = _mention_features(c, ctx)
     src = "src=chunk" if c.rules == ["chunk"] else "src=rule"
-    f = _name_features(c, ctx.lex, parts) + rules + mentions
+    f = _name_features(c, ctx.lex, parts) + _rule_features(c) + mentions
     f.append(parts.nm)
     f += parts.paired[src]
-    f += [f"{src}|{x}" for x in mentions if x.startswith(_SRC_PAIRED)]
-    f += [f"{parts.head}|{x}" for x in mentions if x.startswith(_HEAD_PAIRED)][:8]
+    f += [f"{src}|{x}" for x in src_paired]
+    f += [f"{parts.head}|{x}" for x in head_paired[:8]]
     return f
 
 

@@ -10,6 +10,7 @@ concepts.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.tokens import Doc
@@ -27,6 +28,7 @@ _BREAKS = SEPARATORS - {"'s", "’s"}
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """The folded, singular form two surface forms share when they name the same concept."""
     folded = _NON_WORD.sub("", text.casefold())
