@@ -47,6 +47,12 @@ def test_columns_match_token_attributes(docs):
                 assert cols.span_text(a, b) == doc[a:b].text
 
 
+def test_columns_are_made_once_per_doc(docs):
+    first = TokenColumns.of(docs[0])
+    assert TokenColumns.of(docs[0]) is first and TokenColumns.of(docs[1]) is not first
+    assert first.text == TokenColumns(docs[0]).text and TokenColumns.of(docs[1]).text == [t.text for t in docs[1]]
+
+
 def test_word_groups_glue_tokens_without_whitespace():
     texts = ["We", "use", "Chain", "-", "of", "-", "Thought", "(", "CoT", ")", "'s", "x"]
     tags = ["PRP", "VBP", "NN", "HYPH", "IN", "HYPH", "NN", "-LRB-", "NNP", "-RRB-", "POS", "NN"]

@@ -72,7 +72,7 @@ class Context:
             doc = self._docs.get(field)
             if doc is None:
                 return None
-            toks = self._columns[field] = TokenColumns(doc)
+            toks = self._columns[field] = TokenColumns.of(doc)
         return toks
 
     def conj_heads(self, field: str) -> set[int]:

@@ -81,7 +81,7 @@ def candidates(ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc],
                own_start: int = 0, *, chunks: bool = True) -> tuple[list[ExtractedConcept], Context]:
     """The rules' concepts plus (``chunks``) the noun-chunk candidates of one paper, and the features' context."""
     cands = list(ex.concepts)
-    columns = {fld: TokenColumns(doc) for fld, doc in docs.items() if doc is not None}
+    columns = {fld: TokenColumns.of(doc) for fld, doc in docs.items() if doc is not None}
     if chunks:
         known = {match_key(f) for c in ex.concepts for f in (c.name, *c.aliases)}
         cands += chunk_concepts(docs, texts, known, columns)

@@ -54,7 +54,7 @@ def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, i
         return out
     if not chunks:
         return out
-    toks = toks or TokenColumns(doc)
+    toks = toks or TokenColumns.of(doc)
     pos, text, tag, punct = toks.pos, toks.text, toks.tag, toks.is_punct
     for start, end, *_ in chunks:
         end -= 1
@@ -86,7 +86,7 @@ def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str],
     for fld, doc in docs.items():
         if doc is None:
             continue
-        toks = (columns or {}).get(fld) or TokenColumns(doc)
+        toks = (columns or {}).get(fld) or TokenColumns.of(doc)
         text = texts.get(fld, "")
         idx, words = toks.idx, toks.text
         for s, e, plural in chunk_spans(doc, toks):

@@ -9,6 +9,7 @@ the chunker reads several attributes of every token, so it reads them all at onc
 from __future__ import annotations
 
 import itertools
+import weakref
 
 import numpy
 from spacy.attrs import (DEP, HEAD, IDX, IS_PUNCT, LEMMA, LIKE_EMAIL, LIKE_NUM, LIKE_URL, LOWER, ORTH, POS, SPACY,
@@ -22,6 +23,8 @@ _ATTRS = [ORTH, POS, TAG, LOWER, LEMMA, DEP, SPACY, IDX, LIKE_NUM, LIKE_URL, LIK
 #: A cache only (cleared when large), so results never depend on what was processed before.
 _NAMES: dict[int, str] = {}
 _MAX_NAMES = 1 << 19
+#: Each live doc's columns: the candidate component makes them, the learned scorer reads them again.
+_OF_DOC: "weakref.WeakKeyDictionary[Doc, TokenColumns]" = weakref.WeakKeyDictionary()
 
 
 class TokenColumns:
@@ -53,6 +56,15 @@ class TokenColumns:
         self.doc_text = "".join(itertools.chain.from_iterable(zip(self.text, self.ws)))  # == doc.text, faster
         self.sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
         self._governors: set[int] | None = None
+
+    @classmethod
+    def of(cls, doc: Doc) -> "TokenColumns":
+        """The doc's columns, made once while the doc lives (papergraph's components read its
+        tokens and never change them; a doc whose length changed gets new ones)."""
+        toks = _OF_DOC.get(doc)
+        if toks is None or len(toks) != len(doc):
+            toks = _OF_DOC[doc] = cls(doc)
+        return toks
 
     def __len__(self) -> int:
         return len(self.text)
