@@ -25,6 +25,7 @@ __all__ = ["concept_features", "role_features", "dense_vector", "Context", "DENS
 _WORD = re.compile(r"[\w][\w'’.+@^-]*")
 _SHAPE_RUN = re.compile(r"(.)\1+")
 _NON_WORD = re.compile(r"[\W_]+")
+_HEAD_PARTS = re.compile(r"[-/]")
 _SIZE_SUFFIX = re.compile(r"[-\s]?\d+(?:\.\d+)?([KkMmBbTt])$")
 #: Words of the sentence before a mention that say what the paper does with it.
 _ROLE_WORDS = {"we", "our", "propose", "proposes", "proposed", "introduce", "introduces", "present", "presents",
@@ -235,20 +236,20 @@ def _name_parts_of(name: str, lex: Lexicon) -> _NameParts:
           f"suf={head[-3:]}", f"hdlen={min(len(head), 8)}"]
     if len(ws) > 1:
         f.append(f"hd2={low[-2]}_{head}")
-    for p in re.split(r"[-/]", head):
+    for p in _HEAD_PARTS.split(head):
         if p and p != head:
             f.append(f"hp={p}")
     if is_acronym(name):
         f.append("acr")
     m: list[str] = []
-    if any(ch.isdigit() for ch in name):
+    if any(map(str.isdigit, name)):
         m.append("digit")
         size = _SIZE_SUFFIX.search(name)
         if size:
             m.append(f"size={size.group(1).upper()}")  # "-62K", "-10M" name data sets; "-7B" models
     if "@" in name:
         m.append("at-sign")
-    if any(is_name_token(w) for w in ws):
+    if any(map(is_name_token, ws)):
         m.append("name-token")
     if name[:1].isupper():
         m.append("cap")
