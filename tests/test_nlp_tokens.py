@@ -37,12 +37,20 @@ def test_columns_match_token_attributes(docs):
         assert [bool(x) for x in cols.like_num] == [t.like_num for t in doc]
         assert [bool(x) for x in cols.like_url] == [t.like_url for t in doc]
         assert [bool(x) for x in cols.like_email] == [t.like_email for t in doc]
+        assert [bool(x) for x in cols.is_punct] == [t.is_punct for t in doc]
+        assert cols.head == [t.head.i for t in doc]
         assert cols.has_dobj == [any(c.dep_ == "dobj" for c in t.children) for t in doc]
         assert cols.doc_text == doc.text == doc_text(doc)
         assert cols.sents == ([(s.start, s.end) for s in doc.sents] if len(doc) else [])
         for a in range(len(doc)):
             for b in range(a + 1, min(len(doc), a + 5) + 1):
                 assert cols.span_text(a, b) == doc[a:b].text
+
+
+def test_columns_are_made_once_per_doc(docs):
+    first = TokenColumns.of(docs[0])
+    assert TokenColumns.of(docs[0]) is first and TokenColumns.of(docs[1]) is not first
+    assert first.text == TokenColumns(docs[0]).text and TokenColumns.of(docs[1]).text == [t.text for t in docs[1]]
 
 
 def test_word_groups_glue_tokens_without_whitespace():

@@ -306,7 +306,7 @@ class Candidates:
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lex
-        toks = TokenColumns(doc)
+        toks = TokenColumns.of(doc)
         doc._.pg_text = toks.doc_text
         cands: list[dict] = []
         for run in chunk_words(toks, lex):

@@ -9,79 +9,75 @@ readable table and every decision can be traced to them.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import numpy as np
-from spacy.tokens import Doc
 
 from ..model import ExtractedConcept
+from .feature_context import _ROLE_WORDS, _WORD, Context, _span, _words
 from .lexicon import Lexicon
 from .shapes import is_acronym, is_name_token, singular
 
 __all__ = ["concept_features", "role_features", "dense_vector", "Context", "DENSE_WIDTH"]
 
-_WORD = re.compile(r"[\w][\w'’.+@^-]*")
 _SHAPE_RUN = re.compile(r"(.)\1+")
 _NON_WORD = re.compile(r"[\W_]+")
+_HEAD_PARTS = re.compile(r"[-/]")
 _SIZE_SUFFIX = re.compile(r"[-\s]?\d+(?:\.\d+)?([KkMmBbTt])$")
-#: Words of the sentence before a mention that say what the paper does with it.
-_ROLE_WORDS = {"we", "our", "propose", "proposes", "proposed", "introduce", "introduces", "present", "presents",
-               "develop", "design", "new", "novel", "outperform", "outperforms", "than", "baseline", "baselines",
-               "compared", "compare", "against", "over", "existing", "prior", "previous", "such", "including",
-               "like", "e.g.", "use", "using", "based", "on", "evaluate", "evaluated", "benchmark", "called",
-               "named", "dubbed", "this", "paper", "recent", "popular", "traditional", "conventional", "via",
-               "by", "with", "release", "surpasses", "beats", "state-of-the-art", "leverage", "leverages"}
 
 
-class Context:
-    """What features of one paper need besides the candidates: texts, docs, lexicon, and for each
-    candidate span whether it lies inside, or contains, another candidate's span."""
+class _ShapeTable(dict):
+    """``str.translate`` table of word shapes: upper-case letters -> X, other letters -> x,
+    digits -> d, other characters kept; filled one code point at a time."""
 
-    def __init__(self, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
-                 spans: list[tuple[str, int, int]], own_start: int = 0):
-        self.texts, self.docs, self.lex = texts, docs, lex
-        self.own_start = own_start
-        self.nesting = _nesting(spans)
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        shape = self[code] = "X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c
+        return shape
 
 
-def _nesting(spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool]]:
-    """``(field, start, end) -> (inside another span, contains another span)``, in O(n log n).
-
-    Spans sorted by (start, -end): a span lies inside another iff some earlier one ends at or
-    after its end; it contains another iff some later one ends at or before its end.
-    """
-    out: dict[tuple[str, int, int], tuple[bool, bool]] = {}
-    by_field: dict[str, set[tuple[int, int]]] = {}
-    for f, a, b in spans:
-        by_field.setdefault(f, set()).add((a, b))
-    for f, items in by_field.items():
-        order = sorted(items, key=lambda ab: (ab[0], -ab[1]))
-        n = len(order)
-        suffix_min = [0] * (n + 1)
-        suffix_min[n] = 1 << 62
-        for i in range(n - 1, -1, -1):
-            suffix_min[i] = min(suffix_min[i + 1], order[i][1])
-        prefix_max = -1
-        for i, (a, b) in enumerate(order):
-            out[(f, a, b)] = (prefix_max >= b, suffix_min[i + 1] <= b)
-            prefix_max = max(prefix_max, b)
-    return out
+_SHAPES = _ShapeTable()
 
 
 def _shape(text: str) -> str:
-    s = "".join("X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c for c in text)
-    return _SHAPE_RUN.sub(r"\1", s)
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return _SHAPE_RUN.sub(r"\1", text.translate(_SHAPES))
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
     return sum(x > e for e in edges)
 
 
-def _name_features(c: ExtractedConcept, lex: Lexicon) -> list[str]:
-    name = c.name
+#: Features that are also paired with the candidate's source ("src=chunk|len=2") and with its head.
+_SRC_PAIRED = ("nabs=", "title", "len=", "acr", "cap", "lower", "digit", "inside", "contains", "pos=", "dep=")
+_HEAD_PAIRED = ("pv=", "nx=")
+
+
+class _NameParts(NamedTuple):
+    """The features of a name alone (memoised per lexicon), around the two that read its aliases."""
+
+    first: list[str]  # w= ... acr ("has-acr" follows)
+    middle: list[str]  # digit ... lower ("gaz=" follows)
+    gaz: str | None
+    last: list[str]  # ht= ... standalone
+    nm: str
+    head: str  # "hd=..."
+    paired: dict[str, list[str]]  # source feature -> its pairs with the name's features
+
+
+_MAX_NAMES = 1 << 13  # names whose features are remembered
+
+
+def _name_parts(name: str, lex: Lexicon) -> _NameParts:
+    memo = lex.memo("scorer-name")
+    parts = memo.get(name)
+    if parts is None:
+        if len(memo) >= _MAX_NAMES:
+            memo.clear()  # a cache only: ~2 KB a name
+        parts = memo[name] = _name_parts_of(name, lex)
+    return parts
+
+
+def _name_parts_of(name: str, lex: Lexicon) -> _NameParts:
     ws = name.split()
     low = [w.lower() for w in ws]
     f = [f"w={w}" for w in low[:6]]
@@ -90,104 +86,132 @@ def _name_features(c: ExtractedConcept, lex: Lexicon) -> list[str]:
           f"suf={head[-3:]}", f"hdlen={min(len(head), 8)}"]
     if len(ws) > 1:
         f.append(f"hd2={low[-2]}_{head}")
-    for p in re.split(r"[-/]", head):
+    for p in _HEAD_PARTS.split(head):
         if p and p != head:
             f.append(f"hp={p}")
     if is_acronym(name):
         f.append("acr")
-    if any(is_acronym(a) for a in c.aliases):
-        f.append("has-acr")
-    if any(ch.isdigit() for ch in name):
-        f.append("digit")
+    m: list[str] = []
+    if any(map(str.isdigit, name)):
+        m.append("digit")
         size = _SIZE_SUFFIX.search(name)
         if size:
-            f.append(f"size={size.group(1).upper()}")  # "-62K", "-10M" name data sets; "-7B" models
+            m.append(f"size={size.group(1).upper()}")  # "-62K", "-10M" name data sets; "-7B" models
     if "@" in name:
-        f.append("at-sign")
-    if any(is_name_token(w) for w in ws):
-        f.append("name-token")
+        m.append("at-sign")
+    if any(map(is_name_token, ws)):
+        m.append("name-token")
     if name[:1].isupper():
-        f.append("cap")
+        m.append("cap")
     if name.islower():
-        f.append("lower")
-    g = lex.gazetteer_type(name) or next((lex.gazetteer_type(a) for a in c.aliases if lex.gazetteer_type(a)), None)
+        m.append("lower")
+    last = [f"ht={t}" for t in lex.head_types(head)[:2]]
+    if head in lex.standalone:
+        last.append("standalone")
+    paired = [x for x in f + m + last if x.startswith(_SRC_PAIRED)]
+    return _NameParts(f, m, lex.gazetteer_type(name), last, "nm=" + _NON_WORD.sub("", name.casefold()), f"hd={head}",
+                      {src: [f"{src}|{x}" for x in paired] for src in ("src=chunk", "src=rule")})
+
+
+def _name_features(c: ExtractedConcept, lex: Lexicon, parts: _NameParts | None = None) -> list[str]:
+    p = parts or _name_parts(c.name, lex)
+    f = p.first + ["has-acr"] if any(map(is_acronym, c.aliases)) else p.first + []
+    f += p.middle
+    g = p.gaz or next((lex.gazetteer_type(a) for a in c.aliases if lex.gazetteer_type(a)), None)
     if g:
         f.append(f"gaz={g}")
-    ht = lex.head_types(head)
-    for t in ht[:2]:
-        f.append(f"ht={t}")
-    if head in lex.standalone:
-        f.append("standalone")
+    f += p.last
     return f
 
 
 def _rule_features(c: ExtractedConcept) -> list[str]:
+    if c.rules == ["chunk"]:
+        return ["rule=chunk", "src=chunk"]
     f = [f"rule={r.split(':')[0] if r.startswith('head:') else r}" for r in c.rules[:12]]
-    f.append("src=chunk" if c.rules == ["chunk"] else "src=rule")
-    if c.rules != ["chunk"]:
-        f.append(f"rtype={c.type}")
-        f.append(f"conf={_bucket(c.confidence, (0.45, 0.6, 0.75, 0.9))}")
-        for t, v in c.type_scores.items():
-            f.append(f"ts={t}:{_bucket(v, (0.0, 0.5, 1.5, 3.0))}")
+    f.append("src=rule")
+    f.append(f"rtype={c.type}")
+    f.append(f"conf={_bucket(c.confidence, (0.45, 0.6, 0.75, 0.9))}")
+    for t, v in c.type_scores.items():
+        f.append(f"ts={t}:{_bucket(v, (0.0, 0.5, 1.5, 3.0))}")
     return f
 
 
-def _mention_features(c: ExtractedConcept, ctx: Context) -> list[str]:
+_NABS = ("nabs=0", "nabs=1", "nabs=2", "nabs=3")
+
+
+def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], list[str], list[str]]:
+    """The features of a candidate's mentions (sorted), and those of them that start with
+    ``_SRC_PAIRED`` and with ``_HEAD_PAIRED`` (sorted)."""
     f: set[str] = set()
     n_title = sum(m.field == "title" for m in c.mentions)
-    n_abs = len(c.mentions) - n_title
-    f.add(f"nabs={min(n_abs, 3)}")
+    src = {_NABS[min(len(c.mentions) - n_title, 3)]}
     if n_title:
-        f.add("title")
+        src.add("title")
+    head = set()
     for m in c.mentions[:4]:
-        text = ctx.texts.get(m.field, "")
-        before = _words(text[max(0, m.start - 40):m.start])
-        after = _words(text[m.end:m.end + 40])
-        pv = before[-1] if before else "<s>"
-        nx = after[0] if after else "</s>"
-        f.update((f"pv={pv}", f"nx={nx}", f"pv2={' '.join(before[-2:])}", f"nx2={' '.join(after[:2])}"))
-        if text[m.end:m.end + 2].lstrip().startswith("("):
+        fld, start, end = m.field, m.start, m.end
+        text = ctx.texts.get(fld, "")
+        low = ctx.lower(fld)
+        if low is None:
+            before, after = _words(text[max(0, start - 40):start]), _words(text[end:end + 40])
+        else:
+            before, after = _WORD.findall(low, max(0, start - 40), start), _WORD.findall(low, end, end + 40)
+        head.add("pv=" + (before[-1] if before else "<s>"))
+        head.add("nx=" + (after[0] if after else "</s>"))
+        f.add("pv2=" + " ".join(before[-2:]))
+        f.add("nx2=" + " ".join(after[:2]))
+        if text[end:end + 2].lstrip().startswith("("):
             f.add("paren-after")
-        if text[max(0, m.start - 2):m.start].rstrip().endswith("("):
+        if text[max(0, start - 2):start].rstrip().endswith("("):
             f.add("paren-before")
-        doc = ctx.docs.get(m.field)
-        if doc is not None:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is not None and len(span):
-                root = span.root
-                f.update((f"pos={root.pos_}", f"dep={root.dep_}", f"gov={root.head.lemma_.lower()}",
-                          f"govdep={root.dep_}:{root.head.lemma_.lower()}",
-                          "pp=" + "_".join(t.pos_ for t in span[:4])))
-                for other in root.conjuncts[:4]:
+        toks = ctx.columns(fld)
+        span = _span(toks, ctx.docs[fld], start, end) if toks is not None else None
+        if span is not None:
+            a, b, root = span
+            dep, gov = toks.dep[root], toks.lemma[toks.head[root]]
+            src.add("pos=" + toks.pos[root])
+            src.add("dep=" + dep)
+            f.add("gov=" + gov)
+            f.add(f"govdep={dep}:{gov}")
+            f.add("pp=" + "_".join(toks.pos[a:min(b, a + 4)]))
+            if dep == "conj" or root in ctx.conj_heads(fld):  # else the root has no conjuncts
+                for other in ctx.docs[fld][root].conjuncts[:4]:
                     g = ctx.lex.gazetteer_type(other.text)
                     if g:
                         f.add(f"conj-gaz={g}")
-                f.update(f"sb={w}" for w in _sentence_words(text, m.start))
-        if m.field == "title" and text[m.end:m.end + 1] == ":":
-            f.add("title-colon")
-        inside, contains = ctx.nesting.get((m.field, m.start, m.end), (False, False))
+            f.update(["sb=" + w for w in ctx.sentence_words(fld, start)])
+        if fld == "title" and text[end:end + 1] == ":":
+            src.add("title-colon")
+        inside, contains = ctx.nesting.get((fld, start, end), (False, False))
         if inside:
-            f.add("inside")
+            src.add("inside")
         if contains:
-            f.add("contains")
-    return sorted(f)
+            src.add("contains")
+    f |= src
+    f |= head
+    return sorted(f), sorted(src), sorted(head)
 
 
-def _sentence_words(text: str, start: int) -> set[str]:
+def _sentence_words(ctx: Context, field: str, start: int) -> set[str]:
     """Role-telling words of the sentence before ``start`` ("we", "propose", "outperform", ...)."""
-    left = max(text.rfind(". ", 0, start), 0)
-    return set(_words(text[left:start])) & _ROLE_WORDS
+    return ctx.sentence_words(field, start)
 
 
 def concept_features(c: ExtractedConcept, ctx: Context) -> list[str]:
-    """Features of a candidate for keep-or-drop and type."""
-    f = _name_features(c, ctx.lex) + _rule_features(c) + _mention_features(c, ctx)
-    f.append("nm=" + _NON_WORD.sub("", c.name.casefold()))
-    src = f[f.index("src=chunk") if "src=chunk" in f else f.index("src=rule")]
-    f += [f"{src}|{x}" for x in f if x.startswith(("nabs=", "title", "len=", "acr", "cap", "lower", "digit", "inside",
-                                                   "contains", "pos=", "dep="))]
-    head = next((x for x in f if x.startswith("hd=")), "hd=")
-    f += [f"{head}|{x}" for x in f if x.startswith(("pv=", "nx="))][:8]
+    """Features of a candidate for keep-or-drop and type.
+
+    Its name's features, its rules', its mentions' (sorted), its folded name, the features of
+    ``_SRC_PAIRED`` paired with its source (rules or noun chunk) and the first eight of
+    ``_HEAD_PAIRED`` paired with its head, in that order.
+    """
+    parts = _name_parts(c.name, ctx.lex)
+    mentions, src_paired, head_paired = _mention_features(c, ctx)
+    src = "src=chunk" if c.rules == ["chunk"] else "src=rule"
+    f = _name_features(c, ctx.lex, parts) + _rule_features(c) + mentions
+    f.append(parts.nm)
+    f += parts.paired[src]
+    f += [f"{src}|{x}" for x in src_paired]
+    f += [f"{parts.head}|{x}" for x in head_paired[:8]]
     return f
 
 
@@ -199,9 +223,8 @@ def role_features(c: ExtractedConcept, ctx: Context, base: list[str]) -> list[st
     f.append(f"type={c.type}")
     first = c.mentions[0] if c.mentions else None
     if first is not None:
-        text = ctx.texts.get(first.field, "")
-        f += [f"rsb={w}" for w in sorted(_sentence_words(text, first.start))]
-        after = set(_words(text[first.end:first.end + 60])) & _ROLE_WORDS
+        f += [f"rsb={w}" for w in sorted(_sentence_words(ctx, first.field, first.start))]
+        after = set(ctx.words(first.field, first.end, first.end + 60)) & _ROLE_WORDS
         f += [f"sa={w}" for w in sorted(after)]
         if first.field == "abstract":
             f.append("own" if first.start >= ctx.own_start else "background")

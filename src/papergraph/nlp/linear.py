@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -35,12 +36,10 @@ class LinearModel:
 
     def scores(self, features: Sequence[str], x: np.ndarray | None = None) -> np.ndarray:
         """Unnormalised label scores of one example (``x``: its dense vector, if the model has one)."""
-        s = self.bias.copy()
-        w = self.weights
-        for f in features:
-            v = w.get(f)
-            if v is not None:
-                s += v
+        index, matrix = self._table()
+        rows = [j for j in map(index.get, features) if j is not None]
+        # the bias plus each feature's weights, added in the features' order (accumulate is sequential)
+        s = np.add.accumulate(np.vstack((self.bias, matrix[rows])), axis=0)[-1] if rows else self.bias.copy()
         if self.dense is not None and x is not None:
             s += ((x - self.mean) / self.scale) @ self.dense
         return s
@@ -54,17 +53,14 @@ class LinearModel:
     def proba_many(self, examples: Sequence[Sequence[str]], dense: np.ndarray | None = None) -> np.ndarray:
         """Label probabilities of several examples at once (rows as :meth:`proba`)."""
         index, matrix = self._table()
-        rows, cols = [], []
-        for r, ex in enumerate(examples):
-            for f in ex:
-                j = index.get(f)
-                if j is not None:
-                    rows.append(r)
-                    cols.append(j)
+        ids = np.fromiter(map(index.get, itertools.chain.from_iterable(examples), itertools.repeat(-1)), dtype=np.int64)
+        rows = np.repeat(np.arange(len(examples)), [len(ex) for ex in examples])
+        known = ids >= 0
+        rows, cols = rows[known], ids[known]
         n, k = len(examples), len(self.labels)
         S = np.zeros((n, k)) + self.bias
-        if rows:
-            S += _segment_sum(np.asarray(rows), matrix[np.asarray(cols)], n)
+        if len(rows):
+            S += _segment_sum(rows, matrix[cols], n)
         if self.dense is not None and dense is not None:
             S += ((np.asarray(dense) - self.mean) / self.scale) @ self.dense
         S -= S.max(axis=1, keepdims=True)

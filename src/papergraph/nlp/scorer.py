@@ -30,6 +30,7 @@ from .features import Context, concept_features, dense_vector, role_features
 from .lexicon import Lexicon
 from .linear import LinearModel
 from .spans import chunk_concepts, match_key
+from .tokens import TokenColumns
 
 __all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "apply", "decide", "DEFAULT_WEIGHTS"]
 
@@ -80,11 +81,12 @@ def candidates(ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc],
                own_start: int = 0, *, chunks: bool = True) -> tuple[list[ExtractedConcept], Context]:
     """The rules' concepts plus (``chunks``) the noun-chunk candidates of one paper, and the features' context."""
     cands = list(ex.concepts)
+    columns = {fld: TokenColumns.of(doc) for fld, doc in docs.items() if doc is not None}
     if chunks:
         known = {match_key(f) for c in ex.concepts for f in (c.name, *c.aliases)}
-        cands += chunk_concepts(docs, texts, known)
+        cands += chunk_concepts(docs, texts, known, columns)
     spans = [(m.field, m.start, m.end) for c in cands for m in c.mentions]
-    return cands, Context(texts, docs, lex, spans, own_start)
+    return cands, Context(texts, docs, lex, spans, own_start, columns)
 
 
 def apply(model: ScorerModel, ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,

@@ -10,6 +10,7 @@ concepts.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.tokens import Doc
@@ -17,6 +18,7 @@ from spacy.tokens import Doc
 from ..model import ExtractedConcept, Mention
 from .concepts import choose_name
 from .shapes import SEPARATORS, bad_name
+from .tokens import TokenColumns
 
 __all__ = ["chunk_spans", "chunk_concepts", "match_key"]
 
@@ -26,6 +28,7 @@ _BREAKS = SEPARATORS - {"'s", "’s"}
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """The folded, singular form two surface forms share when they name the same concept."""
     folded = _NON_WORD.sub("", text.casefold())
@@ -36,49 +39,58 @@ def match_key(text: str) -> str:
     return folded
 
 
-def chunk_spans(doc: Doc) -> list[tuple[int, int, bool]]:
+def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, int, bool]]:
     """Token spans ``(start, end, plural)`` of the doc's noun chunks and their suffixes.
 
     Leading determiners, pronouns, numbers and punctuation are dropped; a span ends at the
-    chunk's root (a noun or proper noun) and holds at most six tokens.
+    chunk's root (a noun or proper noun) and holds at most six tokens. ``toks``: the doc's
+    token columns, if already made.
     """
     out: list[tuple[int, int, bool]] = []
-    try:
-        chunks = list(doc.noun_chunks)
+    try:  # doc.noun_chunks as (start, end, label), without making their Span objects
+        chunks = (list(doc.noun_chunks_iterator(doc)) if doc.noun_chunks_iterator is not None
+                  else [(c.start, c.end, c.label) for c in doc.noun_chunks])
     except ValueError:  # no parse
         return out
-    for ch in chunks:
-        root = ch.root
-        if root.pos_ not in ("NOUN", "PROPN") or root.i != ch.end - 1:
+    if not chunks:
+        return out
+    toks = toks or TokenColumns.of(doc)
+    pos, text, tag, punct = toks.pos, toks.text, toks.tag, toks.is_punct
+    for start, end, *_ in chunks:
+        end -= 1
+        if pos[end] not in ("NOUN", "PROPN") or toks.root(start, end + 1) != end:
             continue
-        start = ch.start
-        while start < root.i and (doc[start].pos_ in _SKIP_POS or not doc[start].text.strip()):
+        while start < end and (pos[start] in _SKIP_POS or not text[start].strip()):
             start += 1
-        plural = root.tag_ in ("NNS", "NNPS")
-        for s in range(max(start, root.i - _MAX_TOKENS + 1), root.i + 1):
-            if doc[s].pos_ in _SKIP_POS or doc[s].is_punct:
+        plural = tag[end] in ("NNS", "NNPS")
+        for s in range(max(start, end - _MAX_TOKENS + 1), end + 1):
+            if pos[s] in _SKIP_POS or punct[s]:
                 continue
-            if any(t.text in _BREAKS for t in doc[s:root.i]):
+            if any(t in _BREAKS for t in text[s:end]):
                 continue  # "Fortytwo: Swarm Inference", "X, Y": not one name
-            out.append((s, root.i + 1, plural))
+            out.append((s, end + 1, plural))
     return out
 
 
-def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str]) -> list[ExtractedConcept]:
+def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str],
+                   columns: dict[str, TokenColumns] | None = None) -> list[ExtractedConcept]:
     """The paper's chunk candidates not already among the rules' concepts, one per folded form.
 
     Args:
         docs: ``{"title": doc, "abstract": doc}``.
         texts: the paper's original field texts (mentions are cut from them).
         known: match keys (:func:`match_key`) of the rules' concept names and aliases.
+        columns: the docs' token columns, if already made.
     """
     groups: dict[str, list[tuple[str, int, int, bool]]] = {}
     for fld, doc in docs.items():
         if doc is None:
             continue
+        toks = (columns or {}).get(fld) or TokenColumns.of(doc)
         text = texts.get(fld, "")
-        for s, e, plural in chunk_spans(doc):
-            a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+        idx, words = toks.idx, toks.text
+        for s, e, plural in chunk_spans(doc, toks):
+            a, b = idx[s], idx[e - 1] + len(words[e - 1])
             surface = text[a:b]
             if bad_name(surface):
                 continue
@@ -90,10 +102,9 @@ def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str])
     for members in groups.values():
         forms = [(texts[f][a:b], plural, f) for f, a, b, plural in members]
         name = choose_name(forms)
-        mentions = sorted({Mention(f, a, b, texts[f][a:b]) for f, a, b, _ in members},
-                          key=lambda m: (m.field != "title", m.start, m.end))
+        spans = sorted({(f, a, b) for f, a, b, _ in members}, key=lambda m: (m[0] != "title", m[1], m[2]))
+        mentions = [Mention(f, a, b, texts[f][a:b]) for f, a, b in spans]
         aliases = sorted({t for t, _, _ in forms if t != name})
         out.append(ExtractedConcept(name=name, type="Method", role="used", aliases=aliases, mentions=mentions,
                                     confidence=0.0, rules=["chunk"], type_scores={}))
     return out
-
