@@ -16,7 +16,7 @@ from . import analytics, csvout
 
 __all__ = ["relations_meta", "variants_out", "cooccurrence_task", "similar_out", "concepts_out", "headers"]
 
-_PART = re.compile(r"^(nodes|rels)-(.+)\.part-\d+\.csv$")
+_PART = re.compile(r"^(nodes|rels)-(.+)\.part-\d+(?:\.multiline)?\.csv$")
 
 
 def relations_meta() -> pd.DataFrame:
@@ -125,13 +125,17 @@ def _groups(d: Path) -> dict[tuple[str, str], list[Path]]:
 
 
 def admin_args(d: str | Path, database: str = "neo4j", *, relative: bool = False) -> list[str]:
-    """``neo4j-admin`` arguments importing the import directory ``d`` into ``database``."""
+    """``neo4j-admin`` arguments importing the import directory ``d`` into ``database``; only the
+    parts named ``*.multiline.csv`` are parsed as multi-line."""
     d = Path(d)
     name = (lambda p: p.name) if relative else (lambda p: str(p.resolve()))
-    args = ["database", "import", "full", database, "--overwrite-destination", "--multiline-fields=true",
-            "--array-delimiter=U+001F", "--id-type=string", "--skip-bad-relationships=false",
-            "--skip-duplicate-nodes=false"]
+    args = ["database", "import", "full", database, "--overwrite-destination", "--array-delimiter=U+001F",
+            "--id-type=string", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false"]
+    multiline = []
     for (kind, g), parts in _groups(d).items():
         files = [d / f"{kind}-{g}.header.csv"] + parts
         args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}=" + ",".join(name(p) for p in files))
+        multiline += [name(p) for p in parts if p.name.endswith(csvout.MULTILINE)]
+    if multiline:
+        args += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(multiline)]
     return args
