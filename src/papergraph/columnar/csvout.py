@@ -5,7 +5,7 @@ imported as one source (``--nodes=h.csv,p0.csv,...``). Cells follow :mod:`paperg
 every value quoted, a missing value (None, an empty list) an empty cell, arrays joined with
 U+001F. Column types are fixed by the schema rather than read from the values. A part with a line
 break in a cell is named ``*.part-N.multiline.csv``: neo4j-admin parses only those as multi-line
-(``--multiline-fields``), which is slow and serial, and splits the others between its threads.
+(``--multiline-fields``, which it documents as much slower).
 """
 
 from __future__ import annotations

@@ -120,9 +120,9 @@ def headers(out: Path, database: str = "neo4j") -> Path:
 
 def join_parts(d: Path) -> None:
     """Each group's parts (headerless CSV) as one file, ``part-00000.csv``, and the parts with a line
-    break in a cell as another, ``part-00001.multiline.csv``: neo4j-admin reads a sample of every
-    file before it starts (at 1M papers it started importing 27-32 s after the command from 841
-    files, 14 s from 38; the join took 10 s)."""
+    break in a cell as another, ``part-00001.multiline.csv``: the time neo4j-admin takes before it
+    starts importing grows with the number of files (at 1M papers 27-32 s from 841 files, 6-14 s
+    from 38; the join took 10 s)."""
     for (kind, name), parts in _groups(d).items():
         plain = [p for p in parts if not p.name.endswith(csvout.MULTILINE)]
         for i, same in enumerate((plain, [p for p in parts if p.name.endswith(csvout.MULTILINE)])):

@@ -40,7 +40,7 @@ class ImportFiles:
 
     def admin_args(self, database: str = "neo4j", *, relative: bool = False) -> list[str]:
         """``neo4j-admin`` arguments (after ``neo4j-admin``) importing these files into ``database``;
-        only the files in ``multiline`` are parsed as multi-line (slow and serial)."""
+        only the files in ``multiline`` are parsed as multi-line (documented as much slower)."""
         name = (lambda p: p.name) if relative else (lambda p: str(p.resolve()))
         multiline = (["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(name(p) for p in self.multiline)]
                      if self.multiline else [])
