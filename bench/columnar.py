@@ -5,7 +5,7 @@
     python bench/columnar.py stage /tmp/colb/1m                             # only the stage
     python bench/columnar.py networkx 100000 /tmp/colb/nx100k              # the networkx path
     python bench/columnar.py equality 10000 /tmp/colb/eq10k                 # both, files compared
-    python bench/columnar.py bulk /tmp/colb/1m/out --bolt-port 17705 --http-port 17485
+    python bench/columnar.py bulk /tmp/colb/1m/out --bolt-port 17705 --http-port 17485 [--admin-heap 4g]
 
 ``columnar``: the records are generated on the workers straight into the Parquet extraction
 tables (the stand-in for extraction; timed apart), then the graph stage runs; the peak RSS of
@@ -185,23 +185,44 @@ def run_networkx(n: int, work: Path, *, seed: int) -> dict:
     return res
 
 
-def run_bulk(out: Path, bolt_port: int, http_port: int) -> dict:
+def _import_phases(log_text: str, started: float) -> dict:
+    """From neo4j-admin's report: seconds from the command to "Import starting", and each phase's."""
+    import datetime as dt
+    import re
+
+    res = {}
+    m = re.search(r"Import starting (\S+ \S+)\+0000", log_text)
+    if m:
+        t = dt.datetime.fromisoformat(m.group(1)).replace(tzinfo=dt.timezone.utc).timestamp()
+        res["started_after_s"] = round(t - started, 1)
+    for name, mins, secs, ms in re.findall(r"^(\w[\w ]*?) COMPLETED in (?:(\d+)m )?(?:(\d+)s )?(\d+)ms", log_text, re.M):
+        res[name.lower().replace(" ", "_") + "_s"] = round(int(mins or 0) * 60 + int(secs or 0) + int(ms) / 1000, 1)
+    return res
+
+
+def run_bulk(out: Path, bolt_port: int, http_port: int, admin_heap: str | None = None,
+             admin_extra: list[str] = ()) -> dict:
     from papergraph.columnar.outputs import admin_args
     from papergraph.neo4j import server
     from papergraph.neo4j.loader import Neo4jSettings, connect, db_counts
 
     password = "papergraph-bench"
     opts = server.ServerOptions(home=server.default_home(), bolt_port=bolt_port, http_port=http_port,
-                                password=password, heap="1g", pagecache="512m")
+                                password=password, heap="1g", pagecache="512m", admin_heap=admin_heap)
     files = sum(int(v) for v in json.loads((out / "counts.json").read_text())["relationships"].values())
-    res = {"load_start": load(), "file_relationships": files}
+    args = admin_args(out / "neo4j-import") + list(admin_extra)
+    res = {"load_start": load(), "file_relationships": files,
+           "admin_heap": admin_heap or server.admin_heap_default(), "admin_args": [a for a in args if "=/" not in a]}
     try:
         server.start(opts, fresh=True)
         server.stop(opts)
+        started = time.time()
         t0 = time.perf_counter()
-        done = server.admin(opts, admin_args(out / "neo4j-import"), timeout=3600)
+        done = server.admin(opts, args, timeout=3600)
         res["seconds"] = round(time.perf_counter() - t0, 1)
-        (out / "bulk-import.log").write_text((done.stdout or "") + (done.stderr or ""), encoding="utf-8")
+        text = (done.stdout or "") + (done.stderr or "")
+        (out / "bulk-import.log").write_text(text, encoding="utf-8")
+        res.update(_import_phases(text, started))
         server.start(opts)
         with connect(Neo4jSettings(uri=opts.uri, password=password)) as driver:
             res["db_nodes"], res["db_relationships"] = db_counts(driver, "neo4j")
@@ -224,10 +245,13 @@ def main() -> None:
     ap.add_argument("--top-n", type=int, default=2000)
     ap.add_argument("--bolt-port", type=int, default=17705)
     ap.add_argument("--http-port", type=int, default=17485)
+    ap.add_argument("--admin-heap", help="bulk: neo4j-admin's heap [default: papergraph's, from MemAvailable]")
+    ap.add_argument("--admin-arg", action="append", default=[], help="bulk: one more neo4j-admin argument")
     ap.add_argument("--json", help="append the result as one JSON line to this file")
     a = ap.parse_args()
     if a.mode == "bulk":
-        res = {"mode": "bulk", **run_bulk(Path(a.papers_or_dir), a.bolt_port, a.http_port)}
+        res = {"mode": "bulk", "out": a.papers_or_dir,
+               **run_bulk(Path(a.papers_or_dir), a.bolt_port, a.http_port, a.admin_heap, a.admin_arg)}
     elif a.mode == "stage":
         res = {"mode": "stage", "work": a.papers_or_dir,
                **run_stage(Path(a.papers_or_dir), workers=a.workers, memory_limit=a.memory_limit, top_n=a.top_n)}

@@ -12,6 +12,7 @@ projection and lays out only that; see the README).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import os
@@ -72,6 +73,10 @@ def test_columnar_import_equals_networkx_load(neo4j_db, import_instance, tmp_pat
     from papergraph.neo4j.server import admin_command, start
 
     pairs = list(Corpus(400, seed=7).papers(0, 400))
+    for paper, _ in pairs[::97]:  # line breaks in some cells: only their parts are parsed as multi-line
+        paper.title += "\nsecond line\r\nthird"
+    for rel in [r for _, ex in pairs[:40] for r in ex.relations]:
+        rel.evidence += "\n(continued)"
     G = networkx_graph(copy.deepcopy(pairs))
     write_tables(pairs, tmp_path / "tables", part_size=150)  # three parts: shuffles cross partitions
     client = local_client(2, "1GB", str(tmp_path / "dask"))
@@ -81,7 +86,15 @@ def test_columnar_import_equals_networkx_load(neo4j_db, import_instance, tmp_pat
         client.close()
         client.cluster.close()
 
-    cmd, env = admin_command(import_instance)
+    parts = sorted(p.name for p in (tmp_path / "out" / "neo4j-import").glob("*.part-*.csv"))
+    multiline = [p for p in parts if p.endswith(".multiline.csv")]
+    assert any(p.startswith("nodes-Paper.") for p in multiline)
+    assert any(p.startswith("rels-") and "-Concept-Concept." in p for p in multiline)  # relation evidence
+    groups = sorted(p.split(".part-")[0] for p in parts)
+    assert len(multiline) < len(set(groups)) / 2
+    assert all(groups.count(g) <= 2 for g in groups)  # the parts joined: one plain, one multi-line at most
+
+    cmd, env = admin_command(dataclasses.replace(import_instance, admin_heap="2g"))
     shim = tmp_path / "neo4j-admin"
     shim.write_text("#!/bin/sh\n" + "".join(f"export {k}={shlex.quote(env[k])}\n" for k in ("NEO4J_HOME", "NEO4J_CONF"))
                     + f'exec {shlex.join(cmd)} "$@"\n')
@@ -89,6 +102,7 @@ def test_columnar_import_equals_networkx_load(neo4j_db, import_instance, tmp_pat
     res = subprocess.run(["sh", str(tmp_path / "out" / "neo4j-import" / "import.sh")],
                          env={**os.environ, "NEO4J_ADMIN": str(shim)}, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    assert "Max heap memory : 2.000GiB" in res.stdout + res.stderr  # the admin heap reached neo4j-admin
     start(import_instance, timeout=180)
     imported = Neo4jSettings(uri=import_instance.uri)
     with connect(imported) as driver:

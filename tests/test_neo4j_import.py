@@ -5,6 +5,7 @@ Neo4j Community has one user database, so the import goes into a second local se
 compared with what the Bolt loader puts into the test server.
 """
 
+import csv
 import hashlib
 import json
 import os
@@ -40,6 +41,9 @@ def snapshot(settings) -> dict:
 def test_bulk_import_equals_bolt_load(shared_build, neo4j_db, import_instance, tmp_path):
     G = read_graph_json(shared_build / "graph.json")
     files = write_neo4j_import(G, tmp_path / "csv")
+    broken = {p for p in files.nodes + files.relationships  # only the files with a line break in a cell are multi-line
+              if any("\n" in c or "\r" in c for row in csv.reader(p.open(newline="", encoding="utf-8")) for c in row)}
+    assert set(files.multiline) == broken
 
     # import.sh runs `${NEO4J_ADMIN:-neo4j-admin} ...`: point it at the local server's admin tool.
     cmd, env = admin_command(import_instance)
@@ -94,7 +98,8 @@ def test_neo4j_import_replaces_the_local_servers_database(shared_build, neo4j_db
     load_graph(sample_graph(), server)
     res = CliRunner().invoke(cli, ["neo4j", "import", str(shared_build), "--home", str(local_server.home),
                                    "--bolt-port", str(local_server.bolt_port), "--http-port",
-                                   str(local_server.http_port), "--no-auth", "--heap", "512m", "--pagecache", "64m"])
+                                   str(local_server.http_port), "--no-auth", "--heap", "512m", "--pagecache", "64m",
+                                   "--admin-heap", "768m"])
     assert res.exit_code == 0, res.output
     assert "stopping the server" in res.output and "schema applied, server running" in res.output
     assert status(local_server).running
@@ -113,3 +118,24 @@ def test_import_sh_without_neo4j_admin_names_the_papergraph_command(sample_graph
     res = subprocess.run(["sh", str(files.command)], env=env, capture_output=True, text=True, timeout=60)
     assert res.returncode == 127
     assert res.stderr.strip().endswith("run: papergraph neo4j import out") and "\n" not in res.stderr.strip()
+
+
+@pytest.mark.parametrize("available_kib, heap", [(2 * 2**20, "1g"), (9 * 2**20, "2g"), (64 * 2**20, "4g")])
+def test_admin_heap_default_is_a_quarter_of_available_memory(tmp_path, available_kib, heap):
+    from papergraph.neo4j.server import admin_heap_default
+
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(f"MemTotal:       {2 * available_kib} kB\nMemFree:        1000 kB\n"
+                       f"MemAvailable:   {available_kib} kB\n")
+    assert admin_heap_default(meminfo) == heap
+    assert admin_heap_default(tmp_path / "missing") == "1g"
+
+
+def test_neo4j_import_refuses_a_bad_admin_heap(tmp_path):
+    from click.testing import CliRunner
+
+    from papergraph.cli import cli
+
+    res = CliRunner().invoke(cli, ["neo4j", "import", str(tmp_path), "--admin-heap", "lots"])
+    assert res.exit_code == 2
+    assert "--admin-heap" in res.output and "'lots'" in res.output and "Traceback" not in res.output

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 
 __all__ = ["neo4j_import"]
+
+
+def _size(ctx, param, value):
+    if value is not None and not re.fullmatch(r"[1-9][0-9]*[kmgKMG]?", value):
+        raise click.BadParameter(f"{value!r}: give a size such as 512m or 4g")
+    return value
 
 
 @click.command("import")
@@ -24,10 +31,14 @@ __all__ = ["neo4j_import"]
 @click.option("--no-auth", is_flag=True, help="The instance runs without authentication.")
 @click.option("--heap", default="1g", show_default=True, help="JVM heap of the restarted server.")
 @click.option("--pagecache", default="512m", show_default=True, help="Page cache of the restarted server.")
+@click.option("--admin-heap", default=None, metavar="SIZE", callback=_size,
+              help="JVM heap of neo4j-admin for the import, e.g. 4g [default: a quarter of the available "
+                   "memory, 1g to 4g].")
 @click.option("--timeout", type=click.IntRange(1), default=180, show_default=True,
               help="Seconds to wait for Bolt after the import.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def neo4j_import(outdir, csv_dir, home, bolt_port, http_port, password, no_auth, heap, pagecache, timeout, quiet):
+def neo4j_import(outdir, csv_dir, home, bolt_port, http_port, password, no_auth, heap, pagecache, admin_heap, timeout,
+                 quiet):
     """Replace the local server's database with the build in OUTDIR, by bulk import.
 
     The fast path for a big first load. Writes the CSVs of `papergraph export neo4j-import`,
@@ -47,7 +58,7 @@ def neo4j_import(outdir, csv_dir, home, bolt_port, http_port, password, no_auth,
     from .neo4j.server import ServerOptions, default_home
 
     opts = ServerOptions(home=home or default_home(), bolt_port=bolt_port, http_port=http_port, password=password,
-                         auth=not no_auth, heap=heap, pagecache=pagecache)
+                         auth=not no_auth, heap=heap, pagecache=pagecache, admin_heap=admin_heap)
     G = read_graph_json(Path(outdir) / "graph.json")
     echo = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
     stats = bulk_import(G, opts, csv_dir or Path(outdir) / "neo4j-import", timeout=timeout, echo=echo)

@@ -3,7 +3,9 @@
 Each node label and relationship group is one header file plus one data file per part, all
 imported as one source (``--nodes=h.csv,p0.csv,...``). Cells follow :mod:`papergraph.export.neo4j_csv`:
 every value quoted, a missing value (None, an empty list) an empty cell, arrays joined with
-U+001F. Column types are fixed by the schema rather than read from the values.
+U+001F. Column types are fixed by the schema rather than read from the values. A part with a line
+break in a cell is named ``*.part-N.multiline.csv``: neo4j-admin parses only those as multi-line
+(``--multiline-fields``, which it documents as much slower).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import pyarrow.csv as pcsv
 from ..errors import OutputError
 from ..export.neo4j_csv import ARRAY_DELIMITER
 
-__all__ = ["NODE_COLUMNS", "REL_COLUMNS", "write_part", "write_header", "write_import_script"]
+__all__ = ["NODE_COLUMNS", "REL_COLUMNS", "MULTILINE", "write_part", "write_header", "write_import_script"]
+
+#: The name ending of a part with a line break in a cell.
+MULTILINE = ".multiline.csv"
 
 #: Property columns (name, neo4j-admin type) of each label, sorted as export neo4j-import sorts them.
 NODE_COLUMNS = {
@@ -74,9 +79,14 @@ def _cell(arr: pa.ChunkedArray | pa.Array, ctype: str, path: Path) -> pa.Array:
     return arr
 
 
+def _breaks(arr: pa.ChunkedArray | pa.Array) -> bool:
+    return pa.types.is_string(arr.type) and bool(pc.any(pc.match_substring_regex(arr, "[\r\n]")).as_py())
+
+
 def write_part(table: pa.Table, ids: list[str], columns: list[tuple[str, str]], path: Path) -> int:
     """Write the rows of ``table`` as one headerless CSV part: the identity columns ``ids`` (names
-    in ``table``), then ``columns`` (name, type), a missing column being empty. Returns the rows."""
+    in ``table``), then ``columns`` (name, type), a missing column being empty. Returns the rows.
+    ``path`` (``*.csv``) ends in :data:`MULTILINE` instead if a cell holds a line break."""
     arrays, names = [], []
     for i, name in enumerate(ids):
         arrays.append(table[name].cast(pa.string()))
@@ -86,6 +96,8 @@ def write_part(table: pa.Table, ids: list[str], columns: list[tuple[str, str]], 
             table.num_rows, pa.list_(pa.string()) if ctype.endswith("[]") else pa.string())
         arrays.append(_cell(arr, ctype, path))
         names.append(name)
+    if any(_breaks(a) for a in arrays):
+        path = path.with_name(path.name.removesuffix(".csv") + MULTILINE)
     opts = pcsv.WriteOptions(include_header=False, quoting_style="all_valid")
     pcsv.write_csv(pa.table(arrays, names=names), path, write_options=opts)
     return table.num_rows

@@ -4,6 +4,7 @@ and the CSV headers and ``import.sh`` that tie the parts together."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,10 @@ import pyarrow.parquet as pq
 from ..model import CONCEPT_TYPES
 from . import analytics, csvout
 
-__all__ = ["relations_meta", "variants_out", "cooccurrence_task", "similar_out", "concepts_out", "headers"]
+__all__ = ["relations_meta", "variants_out", "cooccurrence_task", "similar_out", "concepts_out", "headers",
+           "join_parts"]
 
-_PART = re.compile(r"^(nodes|rels)-(.+)\.part-\d+\.csv$")
+_PART = re.compile(r"^(nodes|rels)-(.+)\.part-\d+(?:\.multiline)?\.csv$")
 
 
 def relations_meta() -> pd.DataFrame:
@@ -100,11 +102,12 @@ def concepts_out(concepts: pd.DataFrame, out: Path) -> None:
 
 
 def headers(out: Path, database: str = "neo4j") -> Path:
-    """Header files of every group that has parts, and ``import.sh``."""
+    """Each group's parts joined (:func:`join_parts`), its header file, and ``import.sh``."""
     d = out / "neo4j-import"
     for p in d.glob("*.part-*.csv"):
         if not p.stat().st_size:
             p.unlink()
+    join_parts(d)
     for (kind, name), _ in _groups(d).items():
         head = d / f"{kind}-{name}.header.csv"
         if kind == "nodes":
@@ -113,6 +116,27 @@ def headers(out: Path, database: str = "neo4j") -> Path:
             rtype, start, end = name.rsplit("-", 2)
             csvout.write_header(head, csvout.rel_header(rtype, start, end))
     return csvout.write_import_script(d, admin_args(d, database, relative=True))
+
+
+def join_parts(d: Path) -> None:
+    """Each group's parts (headerless CSV) as one file, ``part-00000.csv``, and the parts with a line
+    break in a cell as another, ``part-00001.multiline.csv``: the time neo4j-admin takes before it
+    starts importing grows with the number of files (at 1M papers 27-32 s from 841 files, 6-14 s
+    from 38; the join took 10 s)."""
+    for (kind, name), parts in _groups(d).items():
+        plain = [p for p in parts if not p.name.endswith(csvout.MULTILINE)]
+        for i, same in enumerate((plain, [p for p in parts if p.name.endswith(csvout.MULTILINE)])):
+            if len(same) < 2:
+                continue
+            target = d / f"{kind}-{name}.part-{i:05d}{csvout.MULTILINE if i else '.csv'}"
+            tmp = target.with_name(target.name + ".tmp")
+            with open(tmp, "wb") as fh:
+                for p in same:
+                    with open(p, "rb") as part:
+                        shutil.copyfileobj(part, fh, 1 << 22)
+            for p in same:
+                p.unlink()
+            tmp.replace(target)
 
 
 def _groups(d: Path) -> dict[tuple[str, str], list[Path]]:
@@ -125,13 +149,17 @@ def _groups(d: Path) -> dict[tuple[str, str], list[Path]]:
 
 
 def admin_args(d: str | Path, database: str = "neo4j", *, relative: bool = False) -> list[str]:
-    """``neo4j-admin`` arguments importing the import directory ``d`` into ``database``."""
+    """``neo4j-admin`` arguments importing the import directory ``d`` into ``database``; only the
+    parts named ``*.multiline.csv`` are parsed as multi-line."""
     d = Path(d)
     name = (lambda p: p.name) if relative else (lambda p: str(p.resolve()))
-    args = ["database", "import", "full", database, "--overwrite-destination", "--multiline-fields=true",
-            "--array-delimiter=U+001F", "--id-type=string", "--skip-bad-relationships=false",
-            "--skip-duplicate-nodes=false"]
+    args = ["database", "import", "full", database, "--overwrite-destination", "--array-delimiter=U+001F",
+            "--id-type=string", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false"]
+    multiline = []
     for (kind, g), parts in _groups(d).items():
         files = [d / f"{kind}-{g}.header.csv"] + parts
         args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}=" + ",".join(name(p) for p in files))
+        multiline += [name(p) for p in parts if p.name.endswith(csvout.MULTILINE)]
+    if multiline:
+        args += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(multiline)]
     return args

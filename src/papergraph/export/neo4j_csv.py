@@ -36,15 +36,18 @@ class ImportFiles:
     nodes: list[Path] = field(default_factory=list)
     relationships: list[Path] = field(default_factory=list)
     command: Path | None = None
+    multiline: list[Path] = field(default_factory=list)  # the files with a line break in a cell
 
     def admin_args(self, database: str = "neo4j", *, relative: bool = False) -> list[str]:
-        """``neo4j-admin`` arguments (after ``neo4j-admin``) importing these files into ``database``."""
+        """``neo4j-admin`` arguments (after ``neo4j-admin``) importing these files into ``database``;
+        only the files in ``multiline`` are parsed as multi-line (documented as much slower)."""
         name = (lambda p: p.name) if relative else (lambda p: str(p.resolve()))
-        return (["database", "import", "full", database, "--overwrite-destination", "--multiline-fields=true",
-                 "--array-delimiter=U+001F", "--id-type=string", "--skip-bad-relationships=false",
-                 "--skip-duplicate-nodes=false"]
+        multiline = (["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(name(p) for p in self.multiline)]
+                     if self.multiline else [])
+        return (["database", "import", "full", database, "--overwrite-destination", "--array-delimiter=U+001F",
+                 "--id-type=string", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false"]
                 + [f"--nodes={name(p)}" for p in self.nodes]
-                + [f"--relationships={name(p)}" for p in self.relationships])
+                + [f"--relationships={name(p)}" for p in self.relationships] + multiline)
 
 
 def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, database: str = "neo4j",
@@ -83,14 +86,16 @@ def write_neo4j_import(G: nx.MultiDiGraph, outdir: str | os.PathLike, *, databas
     for g in node_groups:
         if g.rows:
             path = out / f"nodes-{g.label}.csv"
-            _write_csv(path, [f"id:ID({g.label})", ":LABEL"],
-                       [[r["id"], _labels(g.label, r["props"])] for r in g.rows], [r["props"] for r in g.rows],
-                       skip={"id"})
+            if _write_csv(path, [f"id:ID({g.label})", ":LABEL"],
+                          [[r["id"], _labels(g.label, r["props"])] for r in g.rows], [r["props"] for r in g.rows],
+                          skip={"id"}):
+                files.multiline.append(path)
             files.nodes.append(path)
     for g in rel_groups:
         path = out / f"rels-{g.type}-{g.start_label}-{g.end_label}.csv"
-        _write_csv(path, [f":START_ID({g.start_label})", f":END_ID({g.end_label})", ":TYPE"],
-                   [[r["start"], r["end"], g.type] for r in g.rows], [r["props"] for r in g.rows], skip=set())
+        if _write_csv(path, [f":START_ID({g.start_label})", f":END_ID({g.end_label})", ":TYPE"],
+                      [[r["start"], r["end"], g.type] for r in g.rows], [r["props"] for r in g.rows], skip=set()):
+            files.multiline.append(path)
         files.relationships.append(path)
     for path in files.nodes + files.relationships:
         if not path.is_symlink() and path.is_file():  # never chmod a device an output path links to
@@ -133,16 +138,20 @@ def _paper_count(G: nx.MultiDiGraph, node) -> int:
                 if k in PAPER_LINK_TYPES and G.nodes[u].get("label") == "Paper"})
 
 
-def _write_csv(path: Path, id_header: list[str], id_cells: list[list], props: list[dict], *, skip: set) -> None:
-    """One CSV: identity columns, then one typed column per property name (sorted)."""
+def _write_csv(path: Path, id_header: list[str], id_cells: list[list], props: list[dict], *, skip: set) -> bool:
+    """One CSV: identity columns, then one typed column per property name (sorted). True if a
+    cell holds a line break."""
     columns = sorted({k for p in props for k in p} - skip)
     types = {k: _column_type([p[k] for p in props if k in p]) for k in columns}
     header = id_header + [f"{k}:{types[k]}" for k in columns]
+    breaks = False
     with atomic_open(path) as fh:
         fh.write(",".join(_quote(h) for h in header) + "\n")
         for ids, p in zip(id_cells, props):
-            cells = [_quote(str(v)) for v in ids] + [_format(p.get(k), types[k], path) for k in columns]
-            fh.write(",".join(cells) + "\n")
+            line = ",".join([_quote(str(v)) for v in ids] + [_format(p.get(k), types[k], path) for k in columns])
+            breaks = breaks or "\n" in line or "\r" in line
+            fh.write(line + "\n")
+    return breaks
 
 
 def _column_type(values: list) -> str:

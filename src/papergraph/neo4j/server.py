@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -27,7 +28,7 @@ from pathlib import Path
 from ..errors import ConfigError, Neo4jError
 
 __all__ = ["NEO4J_VERSION", "ServerOptions", "ServerStatus", "default_home", "fetch", "start", "stop",
-           "status", "admin", "admin_command"]
+           "status", "admin", "admin_command", "admin_heap_default"]
 
 NEO4J_VERSION = "5.26.30"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -60,6 +61,8 @@ class ServerOptions:
         auth: False disables authentication.
         heap: JVM heap (``-Xms``/``-Xmx``), e.g. ``"1g"``.
         pagecache: ``server.memory.pagecache.size``, e.g. ``"512m"``.
+        admin_heap: JVM heap of ``neo4j-admin`` (the bulk import), apart from the server's
+            [default: :func:`admin_heap_default`].
         instance_dir: where this instance keeps conf, data and logs
             [default: ``home/instances/<bolt_port>``].
     """
@@ -71,6 +74,7 @@ class ServerOptions:
     auth: bool = True
     heap: str = "1g"
     pagecache: str = "512m"
+    admin_heap: str | None = None
     instance_dir: Path | None = None
 
     @property
@@ -164,15 +168,44 @@ def _env(opts: ServerOptions) -> dict:
     return {**os.environ, "NEO4J_HOME": str(opts.instance.resolve()), "NEO4J_CONF": str((opts.instance / "conf").resolve())}
 
 
+_SIZE = re.compile(r"^[1-9][0-9]*[kmgKMG]?$")
+_GIB = 2**30
+
+
+def admin_heap_default(meminfo: str | os.PathLike = "/proc/meminfo") -> str:
+    """A quarter of the memory available now (``MemAvailable``), in whole GiB, from 1g to 4g.
+
+    ``neo4j-admin database import`` keeps its big structures off the heap (up to 90 % of the free
+    memory by default); the heap holds the rest, and 1 GiB is what it suggests for millions of
+    relationships. 1g where ``meminfo`` cannot be read.
+    """
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        text = Path(meminfo).read_text()
+        kib = int(next(ln.split()[1] for ln in text.splitlines() if ln.startswith("MemAvailable:")))
+        return f"{min(4, max(1, kib * 1024 // 4 // _GIB))}g"
+    return "1g"
+
+
+def _heap(size: str) -> str:
+    if not _SIZE.match(size):
+        raise ConfigError(f"admin heap {size!r}: give a size such as 512m or 4g")
+    return size
+
+
 def admin_command(opts: ServerOptions) -> tuple[list[str], dict]:
     """The ``neo4j-admin`` command line (without arguments) and environment for the instance of ``opts``.
 
     The local server has no ``bin/neo4j-admin`` script; this is what one would run (e.g. to run
-    an ``import.sh`` written by ``papergraph export neo4j-import`` against this instance).
+    an ``import.sh`` written by ``papergraph export neo4j-import`` against this instance). Its heap
+    is ``opts.admin_heap`` [default: :func:`admin_heap_default`].
+
+    Raises:
+        ConfigError: ``opts.admin_heap`` is not a size.
     """
+    heap = _heap(opts.admin_heap or admin_heap_default())
     lib = fetch(opts.home)
     _write_conf(opts)
-    return [_java(), "-Xmx1g", *_JVM_FLAGS, "-cp", f"{lib}/*", ADMIN_TOOL], _env(opts)
+    return [_java(), f"-Xmx{heap}", *_JVM_FLAGS, "-cp", f"{lib}/*", ADMIN_TOOL], _env(opts)
 
 
 def admin(opts: ServerOptions, args: list[str], *, timeout: float = 600) -> subprocess.CompletedProcess:
