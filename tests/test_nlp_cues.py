@@ -53,3 +53,8 @@ def test_capitalised_words_of_a_title_cased_title_are_flagged(nlp):
     assert "title-case-word" in found.get("Lantern", ["title-case-word"])
     plain = {c["text"]: c["rules"] for c in nlp("We light the Lantern before dawn and measure its glow.")._.pg_candidates}
     assert all("title-case-word" not in r for r in plain.values())
+
+
+def test_a_benchmark_name_inside_a_clause_does_not_type_the_clause(nlp):
+    found = {c["text"]: c["types"] for c in nlp("PlimModel scores QuillBench (62.5) on the test split.")._.pg_candidates}
+    assert "Benchmark" not in found.get("PlimModel scores QuillBench", {})

@@ -183,3 +183,11 @@ def test_eval_folds_names_a_paper_without_fold(tmp_path):
     folds.write_text(json.dumps({"fold_of": {"t1": 0}}), encoding="utf-8")
     res = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--folds", str(folds)])
     assert res.exit_code == 1 and "no fold" in res.output and "Traceback" not in res.output
+
+
+def test_a_span_holding_two_kept_concepts_is_a_clause_not_a_concept():
+    from papergraph.nlp.scorer import _holds_two
+    assert _holds_two([(0, 9), (17, 27)], 0, 27)          # "PlimModel scores QuillBench"
+    assert not _holds_two([(0, 5)], 0, 12)                # "GPT-4 Turbo" holds one name
+    assert not _holds_two([(0, 9), (4, 12)], 0, 20)       # overlapping inner spans are one thing
+    assert not _holds_two([(0, 27), (30, 40)], 0, 27)     # the span itself is not inside itself

@@ -94,8 +94,8 @@ def test_the_paper_names_one_benchmark_and_our_method_is_its_proposal(nlp):
 
 
 def test_a_table_cell_belongs_to_its_own_name_only(nlp):
-    ex = extract(nlp, "We introduce PlimModel. PlimModel scores Frobnicate (62.5) and TorvaSet (48.1).")
-    assert [(r.value, r.benchmark) for r in ex.results] == [(62.5, None), (48.1, "TorvaSet")]
+    ex = extract(nlp, "We introduce PlimModel. PlimModel scores Frobnicate (62.5) and TorvaBench (48.1).")
+    assert [(r.value, r.benchmark) for r in ex.results] == [(62.5, None), (48.1, "TorvaBench")]
 
 
 def test_nothing_is_linked_that_the_text_does_not_state(nlp):
@@ -118,9 +118,9 @@ def test_generic_methods_are_not_evaluated_models(nlp):
 
 def test_results_give_evaluations_and_the_graph_keeps_them(nlp):
     paper = Paper("p", "A study", "We introduce PlimModel, tested with accuracy. "
-                                  "PlimModel scores QuillBench (62.5) and TorvaSet (48.1).")
+                                  "PlimModel scores QuillBench (62.5) and TorvaBench (48.1).")
     ex = extract(nlp, paper.abstract)
-    assert evaluated(ex) == {("PlimModel", "QuillBench"), ("PlimModel", "TorvaSet")}
+    assert evaluated(ex) == {("PlimModel", "QuillBench"), ("PlimModel", "TorvaBench")}
     G = build_graph([paper], [ex])
     name = {n: d.get("name") for n, d in G.nodes(data=True)}
     assert {(name[u], name[v]) for u, v, k in G.edges(keys=True) if k == "EVALUATED_ON"} == evaluated(ex)
@@ -128,4 +128,4 @@ def test_results_give_evaluations_and_the_graph_keeps_them(nlp):
     assert (G.nodes[first]["value"], G.nodes[first]["better"]) == (62.5, "higher")
     assert {k: name[v] for _, v, k in G.out_edges(first, keys=True)} == {
         "ON": "QuillBench", "OF": "PlimModel", "MEASURED_BY": "accuracy"}
-    assert {k: name[v] for _, v, k in G.out_edges(second, keys=True)}["ON"] == "TorvaSet"
+    assert {k: name[v] for _, v, k in G.out_edges(second, keys=True)}["ON"] == "TorvaBench"

@@ -160,7 +160,7 @@ def type_cues(tok: Token, span_text: str, start: int, *,
     if left is not None and (left.text == "%" or _PCT.match(left.text)):
         _add(scores, "Metric", 1.5)
     # "MT-Bench", "HumanEval", "HotpotQA", "X Benchmark": the name says benchmark
-    if _BENCH_NAME.search(span_text):
+    if _BENCH_NAME.search(doc[start:tok.i + 1].text):  # up to the head: not "A scores QuillBench"
         _add(scores, "Benchmark", 2.0)
     # a size suffix ("-7B", "-Instruct") says model unless a type word named the thing ("the Git-10M dataset")
     if (_SIZE_SUFFIX.search(span_text) or _SIZE_END.search(span_text)) and "Benchmark" not in scores:

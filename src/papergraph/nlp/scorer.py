@@ -118,6 +118,8 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
     for keep, passed, c, f, p in scored:
         if c.rules == ["chunk"] and all(_inside(taken.get(m.field, ()), m.start, m.end) for m in c.mentions):
             continue
+        if c.mentions and all(_holds_two(taken.get(m.field, ()), m.start, m.end) for m in c.mentions):
+            continue  # "PlimModel scores QuillBench": two better-scored concepts strung together
         types = {t: round(float(p[i + 1]) * 3.0, 3) for i, t in enumerate(CONCEPT_TYPES)}
         typ = max(CONCEPT_TYPES, key=lambda t: types[t])
         old_type, c.type = c.type, typ
@@ -134,6 +136,13 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
         kept.append(c)
     order = {id(c): i for i, c in enumerate(cands)}
     return sorted(kept, key=lambda c: order[id(c)])
+
+
+def _holds_two(spans, start: int, end: int) -> bool:
+    """True when two kept spans that do not overlap lie inside ``start:end``."""
+    inner = sorted((a, b) for a, b in spans if start <= a and b <= end and (a, b) != (start, end))
+    return any(b1 <= a2 for (a1, b1), (a2, b2) in zip(inner, inner[1:])) or (
+        len(inner) > 2 and any(inner[i][1] <= inner[j][0] for i in range(len(inner)) for j in range(i + 1, len(inner))))
 
 
 def _inside(spans, start: int, end: int) -> bool:
