@@ -34,18 +34,16 @@ class Context:
     candidate span whether it lies inside, or contains, another candidate's span.
 
     It also keeps what every candidate of the paper reads again: each doc's token columns
-    (:class:`~papergraph.nlp.tokens.TokenColumns`, ``columns`` may pass those already made) and
+    (:class:`~papergraph.nlp.tokens.TokenColumns`, shared with the candidate component) and
     each field's lower-cased text.
     """
 
     def __init__(self, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
-                 spans: list[tuple[str, int, int]], own_start: int = 0,
-                 columns: dict[str, TokenColumns] | None = None):
+                 spans: list[tuple[str, int, int]], own_start: int = 0):
         self.texts, self.lex = texts, lex
         self.docs = docs
         self.own_start = own_start
         self.nesting = _nesting(spans)
-        self._columns.update(columns or {})
         self._lower: dict[str, str | None] = {}
 
     @property

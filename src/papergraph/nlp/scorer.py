@@ -30,7 +30,6 @@ from .features import Context, concept_features, dense_vector, role_features
 from .lexicon import Lexicon
 from .linear import LinearModel
 from .spans import chunk_concepts, match_key
-from .tokens import TokenColumns
 
 __all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "apply", "decide", "DEFAULT_WEIGHTS"]
 
@@ -81,12 +80,11 @@ def candidates(ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc],
                own_start: int = 0, *, chunks: bool = True) -> tuple[list[ExtractedConcept], Context]:
     """The rules' concepts plus (``chunks``) the noun-chunk candidates of one paper, and the features' context."""
     cands = list(ex.concepts)
-    columns = {fld: TokenColumns.of(doc) for fld, doc in docs.items() if doc is not None}
     if chunks:
         known = {match_key(f) for c in ex.concepts for f in (c.name, *c.aliases)}
-        cands += chunk_concepts(docs, texts, known, columns)
+        cands += chunk_concepts(docs, texts, known)
     spans = [(m.field, m.start, m.end) for c in cands for m in c.mentions]
-    return cands, Context(texts, docs, lex, spans, own_start, columns)
+    return cands, Context(texts, docs, lex, spans, own_start)
 
 
 def apply(model: ScorerModel, ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
@@ -139,10 +137,10 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
 
 
 def _holds_two(spans, start: int, end: int) -> bool:
-    """True when two kept spans that do not overlap lie inside ``start:end``."""
-    inner = sorted((a, b) for a, b in spans if start <= a and b <= end and (a, b) != (start, end))
-    return any(b1 <= a2 for (a1, b1), (a2, b2) in zip(inner, inner[1:])) or (
-        len(inner) > 2 and any(inner[i][1] <= inner[j][0] for i in range(len(inner)) for j in range(i + 1, len(inner))))
+    """True when two kept spans that do not overlap lie inside ``start:end`` (the one that ends
+    first and the one that starts last are disjoint exactly when any two are)."""
+    inner = [(a, b) for a, b in spans if start <= a and b <= end and (a, b) != (start, end)]
+    return bool(inner) and min(b for _, b in inner) <= max(a for a, _ in inner)
 
 
 def _inside(spans, start: int, end: int) -> bool:

@@ -72,21 +72,19 @@ def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, i
     return out
 
 
-def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str],
-                   columns: dict[str, TokenColumns] | None = None) -> list[ExtractedConcept]:
+def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str]) -> list[ExtractedConcept]:
     """The paper's chunk candidates not already among the rules' concepts, one per folded form.
 
     Args:
         docs: ``{"title": doc, "abstract": doc}``.
         texts: the paper's original field texts (mentions are cut from them).
         known: match keys (:func:`match_key`) of the rules' concept names and aliases.
-        columns: the docs' token columns, if already made.
     """
     groups: dict[str, list[tuple[str, int, int, bool]]] = {}
     for fld, doc in docs.items():
         if doc is None:
             continue
-        toks = (columns or {}).get(fld) or TokenColumns.of(doc)
+        toks = TokenColumns.of(doc)
         text = texts.get(fld, "")
         idx, words = toks.idx, toks.text
         for s, e, plural in chunk_spans(doc, toks):
