@@ -117,7 +117,8 @@ def test_generic_methods_are_not_evaluated_models(nlp):
 
 
 def test_results_give_evaluations_and_the_graph_keeps_them(nlp):
-    paper = Paper("p", "A study", "We introduce PlimModel, tested with accuracy. "
+    # described as a model: the type of a bare made-up name is the scorer's guess
+    paper = Paper("p", "A study", "We introduce PlimModel, a language model tested with accuracy. "
                                   "PlimModel scores QuillBench (62.5) and TorvaBench (48.1).")
     ex = extract(nlp, paper.abstract)
     assert evaluated(ex) == {("PlimModel", "QuillBench"), ("PlimModel", "TorvaBench")}

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..model import ExtractedConcept
 from .feature_context import _ROLE_WORDS, _WORD, Context, _span, _words
+from .frequency import zipf
 from .lexicon import Lexicon
 from .shapes import is_acronym, is_name_token, singular
 
@@ -23,6 +24,7 @@ __all__ = ["concept_features", "role_features", "dense_vector", "Context", "DENS
 _SHAPE_RUN = re.compile(r"(.)\1+")
 _NON_WORD = re.compile(r"[\W_]+")
 _HEAD_PARTS = re.compile(r"[-/]")
+_LETTER_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 _SIZE_SUFFIX = re.compile(r"[-\s]?\d+(?:\.\d+)?([KkMmBbTt])$")
 
 
@@ -48,7 +50,7 @@ def _bucket(x: float, edges: tuple[float, ...]) -> int:
 
 
 #: Features that are also paired with the candidate's source ("src=chunk|len=2") and with its head.
-_SRC_PAIRED = ("nabs=", "title", "len=", "acr", "cap", "lower", "digit", "inside", "contains", "pos=", "dep=")
+_SRC_PAIRED = ("nabs=", "title", "len=", "acr", "cap", "lower", "digit", "inside", "contains", "pos=", "dep=", "zh=")
 _HEAD_PAIRED = ("pv=", "nx=")
 
 
@@ -108,9 +110,24 @@ def _name_parts_of(name: str, lex: Lexicon) -> _NameParts:
     last = [f"ht={t}" for t in lex.head_types(head)[:2]]
     if head in lex.standalone:
         last.append("standalone")
+    last += _frequency_features(name)
     paired = [x for x in f + m + last if x.startswith(_SRC_PAIRED)]
     return _NameParts(f, m, lex.gazetteer_type(name), last, "nm=" + _NON_WORD.sub("", name.casefold()), f"hd={head}",
                       {src: [f"{src}|{x}" for x in paired] for src in ("src=chunk", "src=rule")})
+
+
+def _frequency_features(name: str) -> list[str]:
+    """How common the name's words are in English (:func:`~papergraph.nlp.frequency.zipf`, whole
+    Zipf units): its last word's, its rarest word's, and pairs of them with the word count and
+    the word before the last; a name of everyday words is rarely a concept on its own."""
+    zs = [int(min(7.0, zipf(w.lower()))) for w in _LETTER_WORD.findall(name)]
+    if not zs:
+        return ["znone"]
+    last, rarest = zs[-1], min(zs)
+    f = [f"zh={last}", f"zmin={rarest}", f"zmin={rarest}|len={min(len(zs), 4)}", f"zmin={rarest}|zh={last}"]
+    if len(zs) > 1:
+        f.append(f"zn={zs[-2]}|zh={last}")
+    return f
 
 
 def _name_features(c: ExtractedConcept, lex: Lexicon, parts: _NameParts | None = None) -> list[str]:
