@@ -327,7 +327,11 @@ def corpus(shared_build) -> Corpus:
 
 @pytest.fixture(scope="module")
 def loaded(neo4j_settings, shared_build):
-    """The shared-corpus build loaded into the (emptied) test database."""
+    """The shared-corpus build loaded into the test database, emptied first (also of what is not papergraph's)."""
+    from papergraph.neo4j.loader import connect
+
+    with connect(neo4j_settings) as driver, driver.session(database=neo4j_settings.database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS").consume()
     G = read_graph_json(shared_build / "graph.json")
     stats = load_graph(G, neo4j_settings, wipe_first=True)
     assert (stats.db_nodes, stats.db_relationships) == (G.number_of_nodes(), G.number_of_edges())

@@ -60,7 +60,8 @@ def other_work(neo4j_db):
     """The test database holding someone else's nodes and relationships (not papergraph's labels)."""
     _fetch(neo4j_db, "UNWIND range(1, 5) AS i CREATE (a:OtherWork {id: 'o' + i, secret: 'keep me'})"
                      "-[:CITES]->(b:OtherWork {id: 'q' + i})")
-    return neo4j_db
+    yield neo4j_db
+    _fetch(neo4j_db, "MATCH (n:OtherWork) DETACH DELETE n")  # later tests count what the database holds
 
 
 @pytest.mark.neo4j
