@@ -270,65 +270,12 @@ def extract(inputs, output, model, jobs, batch_size, vocab, skip_bad, min_confid
         click.echo(summary.format(verbose=verbose), err=output == "-")
 
 
-@cli.command("eval")
-@click.option("--gold", required=True, multiple=True, type=click.Path(dir_okay=False),
-              help="Gold JSON Lines (id, title, abstract, concepts; see shared/gold/GUIDELINES.md); "
-                   "repeat to read several files together.")
-@click.option("--folds", type=click.Path(dir_okay=False), default=None,
-              help="Cross-validate the learned scorer with this fold file (JSON 'fold_of': paper id -> fold): "
-                   "each fold is predicted by weights trained on the other folds.")
-@click.option("--ablation", type=click.Choice(["combined", "rules", "model"]), default="combined", show_default=True,
-              help="With --folds: the rules with the trained scorer, the rules alone, or the scorer over the "
-                   "parse's candidates without the rules'.")
-@click.option("--train-config", type=click.Path(dir_okay=False), default=None,
-              help="With --folds: TOML training settings (training/scorer.toml) [default: the shipped weights'].")
-@click.option("--write-predictions", type=click.Path(dir_okay=False), default=None,
-              help="With --folds: also write the held-out predictions (JSON Lines) to this file.")
-@click.option("--show-errors", type=click.IntRange(0), default=0, show_default=True, metavar="N",
-              help="List up to N missed and N spurious concepts.")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@extraction_options
-@click.option("--corpus-vote/--no-corpus-vote", default=True, show_default=True,
-              help="Decide each concept's type by voting over all papers given.")
-def eval_(gold, folds, ablation, train_config, write_predictions, show_errors, as_json, model, jobs, batch_size,
-          vocab, skip_bad, min_confidence, corpus_vote):
-    """Extract concepts from the papers of GOLD files and score them against them.
-
-    Prints the figures of shared/tools/score.py: P/R/F1 untyped, typed and per type,
-    recall of proposed concepts and role agreement. With --folds, the figures are those of
-    cross-validation (held-out folds, concatenated), then each figure's mean and spread over folds.
-
-    Example:
-
-    \b
-        papergraph eval --gold ../shared/gold/dev.jsonl --show-errors 20
-        papergraph eval --gold ../shared/gold/dev.jsonl --gold ../shared/gold/train.jsonl \\
-            --folds ../shared/gold/folds.json
-    """
-    import json
-
-    from .evaluate import cross_validate, evaluate, format_report
-
-    if folds is None:
-        if len(gold) > 1 or ablation != "combined" or train_config or write_predictions:
-            raise click.UsageError("several --gold files, --ablation, --train-config and --write-predictions "
-                                   "go with --folds")
-        res = evaluate(gold[0], show_errors=show_errors, model=model, jobs=jobs, batch_size=batch_size, vocab=vocab,
-                       skip_bad=skip_bad, min_confidence=min_confidence, corpus_vote=corpus_vote)
-        click.echo(json.dumps(res, indent=2, ensure_ascii=False) if as_json else format_report(res))
-        return
-    res, per_fold = cross_validate(gold, folds, config=train_config, model=model, vocab=vocab, corpus_vote=corpus_vote,
-                                   mode=ablation, show_errors=show_errors, pred_out=write_predictions)
-    click.echo(json.dumps({**res, "per_fold": per_fold}, indent=2, ensure_ascii=False) if as_json
-               else format_report(res) + "\n" + per_fold)
-
-
 @cli.group()
 def export():
     """Write a built graph in other formats (see subcommands)."""
 
 
-# --- view/stats/trends commands ---
+# --- shared by the commands that read a build (cli_reports, cli_live) ---
 
 
 def _read_built(outdir: str):
@@ -338,78 +285,6 @@ def _read_built(outdir: str):
     from .export.json import read_graph_json
 
     return read_graph_json(Path(outdir) / "graph.json")
-
-
-@cli.command("view")
-@click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="HTML file to write ('-' for stdout) [default: OUTDIR/map.html].")
-@click.option("--title", default=None, help="Page title [default: papergraph: OUTDIR].")
-def view_cmd(outdir, output, title):
-    """Write an offline interactive map of the concept graph in OUTDIR (one HTML file).
-
-    Open it in a browser, no network needed. It opens on the most important concepts
-    (labelled by paper count, then PageRank) with an overview inset; search concepts and
-    aliases (exact, then prefix, then word-prefix matches; Enter takes the best), filter by
-    type, colour by type or community, click a concept for its papers and evidence sentences,
-    or search papers in the Papers tab.
-
-    Example:
-
-        papergraph view out -o out/map.html
-    """
-    from pathlib import Path
-
-    from .view import write_map
-
-    path = output or str(Path(outdir) / "map.html")
-    write_map(_read_built(outdir), path, title=title or f"papergraph: {Path(outdir).name}")
-    click.echo(f"wrote {path}", err=path == "-")  # '-' is stdout: the page itself
-
-
-@cli.command("stats")
-@click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="Concepts and communities listed per table.")
-@click.option("--plots", "plots_dir", type=click.Path(file_okay=False), default=None,
-              help="Also write PNG charts into this directory (needs the 'plots' extra: matplotlib).")
-def stats_cmd(outdir, top, plots_dir):
-    """Print tables about the graph in OUTDIR: counts by type, top concepts, degrees, communities.
-
-    Example:
-
-        papergraph stats out --plots out/plots
-    """
-    from .stats import format_stats, graph_stats, write_plots
-
-    G = _read_built(outdir)
-    click.echo(format_stats(graph_stats(G, top=top)))
-    if plots_dir:
-        for path in write_plots(G, plots_dir, top=top):
-            click.echo(f"wrote {path}")
-
-
-@cli.command("trends")
-@click.argument("outdir", type=click.Path(file_okay=False))
-@click.option("--by", type=click.Choice(["day", "month", "year"]), default="day", show_default=True,
-              help="Period length.")
-@click.option("--since", metavar="DATE", default=None,
-              help="First date of the recent window compared with earlier papers [default: the latest period].")
-@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="Rising and new concepts listed.")
-@click.option("--min-papers", type=click.IntRange(1), default=2, show_default=True,
-              help="Recent papers a concept needs to be listed.")
-def trends_cmd(outdir, by, since, top, min_papers):
-    """List concepts that are new or rising in the latest papers of OUTDIR, by paper date.
-
-    Example:
-
-        papergraph trends out --by month --since 2024-05
-    """
-    from .trends import format_trends, trends
-
-    report = trends(_read_built(outdir), by=by, since=since, top=top, min_papers=min_papers)
-    click.echo(format_trends(report))
 
 
 # --- neo4j commands ---
@@ -659,7 +534,14 @@ def cache_clear_cmd(cache_dir):
 cli.add_command(concepts)
 cli.add_command(fetch)
 
-from .cli_live import digest, update  # noqa: E402 (it uses this module's shared options)
+from .cli_eval import eval_  # noqa: E402 (these use this module's shared options)
+from .cli_live import digest, update  # noqa: E402
+from .cli_reports import stats_cmd, trends_cmd, view_cmd  # noqa: E402
+
+cli.add_command(eval_)
+cli.add_command(view_cmd)
+cli.add_command(stats_cmd)
+cli.add_command(trends_cmd)
 
 cli.add_command(update)
 cli.add_command(digest)
