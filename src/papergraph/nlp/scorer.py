@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import CONCEPT_TYPES, ExtractedConcept, PaperExtraction
+from . import frequency
 from .features import Context, concept_features, dense_vector, role_features
 from .lexicon import Lexicon
 from .linear import LinearModel
@@ -155,6 +156,8 @@ class Scorer:
         self.weights = weights
         self.enabled = enabled
         self.model = load_model(weights) if enabled else None
+        if self.model is not None:
+            frequency.load()  # now, not during the first paper's extraction
         if self.model is not None and threshold is not None:
             if not 0.0 <= threshold <= 1.0:
                 raise ValueError(f"threshold must be within [0, 1], got {threshold}")
