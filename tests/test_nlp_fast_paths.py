@@ -118,3 +118,17 @@ def test_linear_scores_add_weights_in_feature_order():
     S = np.array(rows)
     e = np.exp(S - S.max(axis=1, keepdims=True))
     assert np.array_equal(m.proba_many(examples), e / e.sum(axis=1, keepdims=True))
+
+
+def test_linear_proba_each_is_proba_of_each_example():
+    rng = np.random.default_rng(5)
+    names = [f"f{i}" for i in range(50)]
+    m = LinearModel(("a", "b", "c", "d"), rng.normal(size=4), {f: rng.normal(size=4) * 10.0 ** rng.integers(-4, 4)
+                                                               for f in names})
+    examples = [list(rng.choice(names + ["unknown"], size=int(rng.integers(0, 40)))) for _ in range(30)]
+    examples += [[], ["unknown"]]
+    P = m.proba_each(examples)
+    assert P.shape == (len(examples), 4)
+    for row, ex in zip(P, examples):
+        assert np.array_equal(row, m.proba(ex)), ex
+    assert m.proba_each([]).shape == (0, 4)

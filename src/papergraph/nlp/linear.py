@@ -67,11 +67,31 @@ class LinearModel:
         np.exp(S, out=S)
         return S / S.sum(axis=1, keepdims=True)
 
+    def proba_each(self, examples: Sequence[Sequence[str]]) -> np.ndarray:
+        """:meth:`proba` of each example (no dense input), bit for bit, in one pass: the bias, then
+        each example's weights in its features' order, padded with zero rows (``x + 0.0 == x``)."""
+        index, matrix = self._table()
+        n, k = len(examples), len(self.labels)
+        ids = [[j for j in map(index.get, ex) if j is not None] for ex in examples]
+        width = max(map(len, ids), default=0)
+        padded = np.full((n, width), len(matrix) - 1, dtype=np.int64)  # the table's last row is zeros
+        for i, row in enumerate(ids):
+            padded[i, :len(row)] = row
+        S = np.empty((n, k))
+        S[:] = self.bias
+        if width:
+            G = matrix[padded]
+            for j in range(width):  # sequential over features, as :meth:`scores` adds them
+                S += G[:, j]
+        S -= S.max(axis=1, keepdims=True)
+        np.exp(S, out=S)
+        return S / S.sum(axis=1, keepdims=True)
+
     def _table(self) -> tuple[dict[str, int], np.ndarray]:
         table = self.__dict__.get("_table_cache")
         if table is None:
             names = list(self.weights)
-            matrix = np.stack([self.weights[f] for f in names]) if names else np.zeros((0, len(self.labels)))
+            matrix = np.stack([self.weights[f] for f in names] + [np.zeros(len(self.labels))])  # + a zero row
             table = self.__dict__["_table_cache"] = ({f: i for i, f in enumerate(names)}, matrix)
         return table
 
