@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -53,10 +52,10 @@ class LinearModel:
     def proba_many(self, examples: Sequence[Sequence[str]], dense: np.ndarray | None = None) -> np.ndarray:
         """Label probabilities of several examples at once (rows as :meth:`proba`)."""
         index, matrix = self._table()
-        ids = np.fromiter(map(index.get, itertools.chain.from_iterable(examples), itertools.repeat(-1)), dtype=np.int64)
+        zero = len(matrix) - 1  # unknown features add the table's zero row (``x + 0.0 == x``)
+        get = index.get
+        cols = np.array([get(f, zero) for ex in examples for f in ex], dtype=np.int64)
         rows = np.repeat(np.arange(len(examples)), [len(ex) for ex in examples])
-        known = ids >= 0
-        rows, cols = rows[known], ids[known]
         n, k = len(examples), len(self.labels)
         S = np.zeros((n, k)) + self.bias
         if len(rows):

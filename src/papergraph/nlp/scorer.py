@@ -105,8 +105,8 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
     """
     scored = []
     probs = model.concept.proba_many(feats, dense) if cands else ()
-    for c, f, p in zip(cands, feats, probs):
-        keep = 1.0 - float(p[0])
+    for c, f, p, none in zip(cands, feats, probs, probs[:, 0].tolist() if cands else ()):
+        keep = 1.0 - none
         bar = model.chunk_threshold if c.rules == ["chunk"] else model.threshold
         if keep >= min(bar, model.proposed_threshold):
             scored.append((keep, keep >= bar, c, f, p))
