@@ -117,7 +117,12 @@ def _name_features(c: ExtractedConcept, lex: Lexicon, parts: _NameParts | None =
     p = parts or _name_parts(c.name, lex)
     f = p.first + ["has-acr"] if any(map(is_acronym, c.aliases)) else p.first + []
     f += p.middle
-    g = p.gaz or next((lex.gazetteer_type(a) for a in c.aliases if lex.gazetteer_type(a)), None)
+    g = p.gaz
+    if not g:
+        for a in c.aliases:  # the first alias the gazetteer knows
+            g = lex.gazetteer_type(a)
+            if g:
+                break
     if g:
         f.append(f"gaz={g}")
     f += p.last
