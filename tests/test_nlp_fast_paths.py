@@ -9,6 +9,7 @@ import pytest
 from papergraph.nlp import COMPONENTS, load_pipeline
 from papergraph.nlp.features import _ROLE_WORDS, Context, _shape, _span, _words
 from papergraph.nlp.lexicon import lexicon_for
+from papergraph.nlp.shapes import word_groups
 from papergraph.nlp.linear import LinearModel
 from papergraph.nlp.spans import _BREAKS, _MAX_TOKENS, _SKIP_POS, chunk_spans
 from papergraph.nlp.tokens import TokenColumns
@@ -132,3 +133,12 @@ def test_linear_proba_each_is_proba_of_each_example():
     for row, ex in zip(P, examples):
         assert np.array_equal(row, m.proba(ex)), ex
     assert m.proba_each([]).shape == (0, 4)
+
+
+def test_sentence_groups_are_each_sentences_word_groups(docs):
+    for doc in docs:
+        toks = TokenColumns(doc)
+        expected = [[(s.start + a, s.start + b) for a, b in word_groups([t.text for t in s], [t.tag_ for t in s],
+                                                                         [t.whitespace_ for t in s])]
+                    for s in doc.sents]
+        assert toks.sentence_groups() == expected
