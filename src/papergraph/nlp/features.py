@@ -39,8 +39,12 @@ class _ShapeTable(dict):
 _SHAPES = _ShapeTable()
 
 
+def _first_group(m: re.Match) -> str:
+    return m.group(1)
+
+
 def _shape(text: str) -> str:
-    return _SHAPE_RUN.sub(r"\1", text.translate(_SHAPES))
+    return _SHAPE_RUN.sub(_first_group, text.translate(_SHAPES))  # (a function: no template to expand)
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
