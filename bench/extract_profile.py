@@ -4,8 +4,9 @@ Runs the English pipeline's own components, then each of papergraph's spaCy comp
 batches as ``nlp.pipe`` does, then the per-paper steps of :func:`papergraph.nlp.extract_papers`
 (assembly, the learned scorer, relations, results), and prints milliseconds per paper for each
 and the ratio the bench measures (bare spaCy / everything). CPU time, so the split does not move
-with the machine's load as much as wall time does. ``--cprofile FILE`` also writes a cProfile of
-the papergraph part (components and per-paper steps).
+with the machine's load as much as wall time does. The cyclic GC is set as ``papergraph extract``
+sets it (:mod:`papergraph.engine.heap`) unless ``--default-gc``. ``--cprofile FILE`` also writes a
+cProfile of the papergraph part (components and per-paper steps).
 
 Usage:
     python bench/extract_profile.py ../shared/gold/dev.jsonl ../shared/gold/train.jsonl [--repeats 3]
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import time
 from collections import defaultdict
 
@@ -81,10 +83,17 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="passes (the fastest of each stage is kept)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--cprofile", help="write a cProfile of papergraph's part of the first pass here")
+    ap.add_argument("--default-gc", action="store_true",
+                    help="keep Python's cyclic-GC settings (default: those `papergraph extract` sets, engine/heap.py)")
     args = ap.parse_args(argv)
     papers = read_inputs(args.inputs).papers
     nlp = load_pipeline()
     profile_once(nlp, papers[:8], args.batch_size, None)  # warm caches that every run would fill
+    if not args.default_gc:
+        from papergraph.engine.heap import EXTRACT_GC_THRESHOLDS, freeze_loaded
+
+        freeze_loaded()
+        gc.set_threshold(*EXTRACT_GC_THRESHOLDS)
     best: dict[str, float] = {}
     for r in range(args.repeats):
         prof = cProfile.Profile() if args.cprofile and r == 0 else None

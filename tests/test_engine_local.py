@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from papergraph.engine import EngineStats, run_extraction
+from papergraph.engine.local import LocalBackend
 from papergraph.errors import ConfigError
 from papergraph.ingest import read_inputs
 
@@ -34,3 +37,18 @@ def test_jobs_2_equals_jobs_1(papers, tmp_path):
 def test_unknown_engine_is_a_config_error(papers):
     with pytest.raises(ConfigError, match="unknown engine"):
         list(run_extraction(papers[:1], engine="spark"))
+
+
+def test_extraction_gc_settings_are_raised_while_extracting_then_restored(papers):
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(100_000, 3, 3)
+        backend = LocalBackend(model=None, vocab=None, jobs=1, batch_size=16)
+        assert gc.get_freeze_count() > 0  # the loaded pipeline is out of the collector's way
+        it = backend.extract(papers[:3])
+        next(it)
+        assert gc.get_threshold() == (100_000, 20, 10)  # a higher young threshold is never lowered
+        assert len(list(it)) == 2
+        assert gc.get_threshold() == (100_000, 3, 3)
+    finally:
+        gc.set_threshold(*before)

@@ -9,6 +9,7 @@ import pytest
 from papergraph.nlp import COMPONENTS, load_pipeline
 from papergraph.nlp.features import _ROLE_WORDS, Context, _shape, _span, _words
 from papergraph.nlp.lexicon import lexicon_for
+from papergraph.nlp.shapes import word_groups
 from papergraph.nlp.linear import LinearModel
 from papergraph.nlp.spans import _BREAKS, _MAX_TOKENS, _SKIP_POS, chunk_spans
 from papergraph.nlp.tokens import TokenColumns
@@ -118,3 +119,26 @@ def test_linear_scores_add_weights_in_feature_order():
     S = np.array(rows)
     e = np.exp(S - S.max(axis=1, keepdims=True))
     assert np.array_equal(m.proba_many(examples), e / e.sum(axis=1, keepdims=True))
+
+
+def test_linear_proba_each_is_proba_of_each_example():
+    rng = np.random.default_rng(5)
+    names = [f"f{i}" for i in range(50)]
+    m = LinearModel(("a", "b", "c", "d"), rng.normal(size=4), {f: rng.normal(size=4) * 10.0 ** rng.integers(-4, 4)
+                                                               for f in names})
+    examples = [list(rng.choice(names + ["unknown"], size=int(rng.integers(0, 40)))) for _ in range(30)]
+    examples += [[], ["unknown"]]
+    P = m.proba_each(examples)
+    assert P.shape == (len(examples), 4)
+    for row, ex in zip(P, examples):
+        assert np.array_equal(row, m.proba(ex)), ex
+    assert m.proba_each([]).shape == (0, 4)
+
+
+def test_sentence_groups_are_each_sentences_word_groups(docs):
+    for doc in docs:
+        toks = TokenColumns(doc)
+        expected = [[(s.start + a, s.start + b) for a, b in word_groups([t.text for t in s], [t.tag_ for t in s],
+                                                                         [t.whitespace_ for t in s])]
+                    for s in doc.sents]
+        assert toks.sentence_groups() == expected

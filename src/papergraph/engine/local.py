@@ -36,9 +36,11 @@ class LocalBackend:
 
     def __init__(self, *, model: str | None, vocab: str | os.PathLike | None, jobs: int, batch_size: int):
         from ..nlp import load_pipeline
+        from .heap import freeze_loaded
         from .worker import make_spec
 
         self.nlp = load_pipeline(model, vocab=vocab)
+        freeze_loaded()
         self.spec = make_spec(model=model, vocab=vocab, batch_size=batch_size)
         self.jobs, self.batch_size = jobs, batch_size
 
@@ -52,12 +54,14 @@ class LocalBackend:
         """Yield ``(extraction, its cache JSON or None)`` per paper, in order."""
         from ..model import share_strings
         from ..nlp import extract_papers
+        from .heap import fewer_collections
 
         if not papers:
             return
         if self.jobs <= 1 or len(papers) < 2 * self.batch_size:
-            for ex in extract_papers(papers, self.nlp, jobs=1, batch_size=self.batch_size):
-                yield share_strings(ex), None
+            with fewer_collections():
+                for ex in extract_papers(papers, self.nlp, jobs=1, batch_size=self.batch_size):
+                    yield share_strings(ex), None
             return
         yield from self._extract_in_pool(papers)
 

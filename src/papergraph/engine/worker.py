@@ -88,8 +88,10 @@ def _pipeline(spec: PipelineSpec) -> tuple:
         entry = _PIPELINES.get(spec.key)
         if entry is None:
             from ..nlp import load_pipeline
+            from .heap import freeze_loaded
 
             nlp = load_pipeline(spec.model, vocab=_vocab_file(spec))
+            freeze_loaded()
             entry = _PIPELINES[spec.key] = (nlp, threading.Lock())
     return entry
 
@@ -106,7 +108,8 @@ def extract_partition(spec: PipelineSpec, papers: list[Paper]) -> list[str]:
     """Extract one partition; one ``PaperExtraction.to_dict()`` JSON string per paper, in order."""
     from ..cache import encode
     from ..nlp import extract_papers
+    from .heap import fewer_collections
 
     nlp, lock = _pipeline(spec)
-    with lock:  # spaCy pipelines are not thread-safe; run more worker processes, not threads
+    with lock, fewer_collections():  # spaCy pipelines are not thread-safe: more worker processes, not threads
         return [encode(ex) for ex in extract_papers(papers, nlp, jobs=1, batch_size=spec.batch_size)]

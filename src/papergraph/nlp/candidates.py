@@ -18,8 +18,7 @@ from spacy.tokens import Doc
 
 from .lexicon import Lexicon, fold, lexicon_for
 from .known import add_known_names
-from .shapes import (ADJ_SUFFIXES, bad_name, is_acronym, is_name_token, is_numeric, is_size, is_version, singular,
-                     word_groups)
+from .shapes import ADJ_SUFFIXES, bad_name, is_acronym, is_name_token, is_numeric, is_size, is_version, singular
 from .tokens import TokenColumns, new_candidate
 
 __all__ = ["Candidates", "Word", "chunk_words", "classify_word", "new_candidate", "select_phrase"]
@@ -126,11 +125,9 @@ def chunk_words(toks: TokenColumns, lex: Lexicon) -> list[list[tuple[str, Word]]
     # A one-token word's class is a function of its text, POS, tag and place (first in its
     # sentence or not) unless it is an adverb or a verb (they also read neighbours and the parse).
     memo = lex.memo("word-class")
-    for start, end in toks.sents:
+    for groups in toks.sentence_groups():
         cur: list[tuple[str, Word]] = []
-        groups = word_groups(text[start:end], tag[start:end], toks.ws[start:end])
         for k, (a, b) in enumerate(groups):
-            a, b = start + a, start + b
             if b - a == 1:
                 p = pos[a]
                 if p == "ADV" or p == "VERB":

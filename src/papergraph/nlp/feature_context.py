@@ -56,6 +56,23 @@ class Context:
         self._columns: dict[str, TokenColumns] = {}  # (made from the docs: forgotten with them)
         self._conj_heads: dict[str, set[int]] = {}
         self._word_index: dict[str, _WordIndex] = {}
+        self._views: dict[str, tuple] = {}
+
+    def view(self, field: str) -> tuple:
+        """``(text, lower(field), columns(field), doc, conj_heads(field), word index)`` of a field, made
+        once (``columns``, ``doc``, ``conj_heads`` None without a doc; the word index None when
+        ``lower`` is None)."""
+        v = self._views.get(field)
+        if v is None:
+            text, low, toks = self.texts.get(field, ""), self.lower(field), self.columns(field)
+            index = None
+            if low is not None:
+                index = self._word_index.get(field)
+                if index is None:
+                    index = self._word_index[field] = _WordIndex(low)
+            v = self._views[field] = (text, low, toks, self._docs.get(field),
+                                      self.conj_heads(field) if toks is not None else None, index)
+        return v
 
     def columns(self, field: str) -> TokenColumns | None:
         """The token columns of the field's doc (None without a doc)."""

@@ -41,8 +41,12 @@ class _ShapeTable(dict):
 _SHAPES = _ShapeTable()
 
 
+def _first_group(m: re.Match) -> str:
+    return m.group(1)
+
+
 def _shape(text: str) -> str:
-    return _SHAPE_RUN.sub(r"\1", text.translate(_SHAPES))
+    return _SHAPE_RUN.sub(_first_group, text.translate(_SHAPES))  # (a function: no template to expand)
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
@@ -134,7 +138,12 @@ def _name_features(c: ExtractedConcept, lex: Lexicon, parts: _NameParts | None =
     p = parts or _name_parts(c.name, lex)
     f = p.first + ["has-acr"] if any(map(is_acronym, c.aliases)) else p.first + []
     f += p.middle
-    g = p.gaz or next((lex.gazetteer_type(a) for a in c.aliases if lex.gazetteer_type(a)), None)
+    g = p.gaz
+    if not g:
+        for a in c.aliases:  # the first alias the gazetteer knows
+            g = lex.gazetteer_type(a)
+            if g:
+                break
     if g:
         f.append(f"gaz={g}")
     f += p.last
@@ -156,47 +165,68 @@ def _rule_features(c: ExtractedConcept) -> list[str]:
 _NABS = ("nabs=0", "nabs=1", "nabs=2", "nabs=3")
 
 
+class _Prefixed(dict):
+    """``table[x] == prefix + x``, each string made once (and its hash computed once)."""
+
+    def __init__(self, prefix: str):
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, x: str) -> str:
+        if len(self) > 1 << 14:
+            self.clear()  # a cache only
+        s = self[x] = self.prefix + x
+        return s
+
+
+_SB, _POS, _DEP = _Prefixed("sb="), _Prefixed("pos="), _Prefixed("dep=")
+
+
 def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], list[str], list[str]]:
     """The features of a candidate's mentions (sorted), and those of them that start with
     ``_SRC_PAIRED`` and with ``_HEAD_PAIRED`` (sorted)."""
     f: set[str] = set()
-    n_title = sum(m.field == "title" for m in c.mentions)
-    src = {_NABS[min(len(c.mentions) - n_title, 3)]}
+    mentions = c.mentions
+    n_title = sum(m.field == "title" for m in mentions)
+    src = {_NABS[min(len(mentions) - n_title, 3)]}
     if n_title:
         src.add("title")
     head = set()
-    for m in c.mentions[:4]:
+    findall = _WORD.findall
+    for m in mentions[:4]:
         fld, start, end = m.field, m.start, m.end
-        text = ctx.texts.get(fld, "")
-        low = ctx.lower(fld)
+        text, low, toks, doc, conj_heads, index = ctx.view(fld)
+        w0 = start - 40 if start > 40 else 0
         if low is None:
-            before, after = _words(text[max(0, start - 40):start]), _words(text[end:end + 40])
+            before, after = _words(text[w0:start]), _words(text[end:end + 40])
         else:
-            before, after = _WORD.findall(low, max(0, start - 40), start), _WORD.findall(low, end, end + 40)
-        head.add("pv=" + (before[-1] if before else "<s>"))
-        head.add("nx=" + (after[0] if after else "</s>"))
+            before, after = findall(low, w0, start), findall(low, end, end + 40)
+        head.add("pv=" + before[-1] if before else "pv=<s>")
+        head.add("nx=" + after[0] if after else "nx=</s>")
         f.add("pv2=" + " ".join(before[-2:]))
         f.add("nx2=" + " ".join(after[:2]))
         if text[end:end + 2].lstrip().startswith("("):
             f.add("paren-after")
         if text[max(0, start - 2):start].rstrip().endswith("("):
             f.add("paren-before")
-        toks = ctx.columns(fld)
-        span = _span(toks, ctx.docs[fld], start, end) if toks is not None else None
+        span = _span(toks, doc, start, end) if toks is not None else None
         if span is not None:
             a, b, root = span
             dep, gov = toks.dep[root], toks.lemma[toks.head[root]]
-            src.add("pos=" + toks.pos[root])
-            src.add("dep=" + dep)
+            src.add(_POS[toks.pos[root]])
+            src.add(_DEP[dep])
             f.add("gov=" + gov)
             f.add(f"govdep={dep}:{gov}")
-            f.add("pp=" + "_".join(toks.pos[a:min(b, a + 4)]))
-            if dep == "conj" or root in ctx.conj_heads(fld):  # else the root has no conjuncts
-                for other in ctx.docs[fld][root].conjuncts[:4]:
+            f.add("pp=" + "_".join(toks.pos[a:b if b < a + 4 else a + 4]))
+            if dep == "conj" or root in conj_heads:  # else the root has no conjuncts
+                for other in doc[root].conjuncts[:4]:
                     g = ctx.lex.gazetteer_type(other.text)
                     if g:
                         f.add(f"conj-gaz={g}")
-            f.update(["sb=" + w for w in ctx.sentence_words(fld, start)])
+            if index is None:
+                f.update([_SB[w] for w in ctx.sentence_words(fld, start)])
+            else:
+                f.update([_SB[w] for w in index.role_words(max(text.rfind(". ", 0, start), 0), start)])
         if fld == "title" and text[end:end + 1] == ":":
             src.add("title-colon")
         inside, contains = ctx.nesting.get((fld, start, end), (False, False))

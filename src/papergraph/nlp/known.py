@@ -8,15 +8,18 @@ folded text one group at a time while it is a prefix of some known name (``Lexic
 
 from __future__ import annotations
 
+import functools
+
 from ..knowledge import load_kb
 from .lexicon import Lexicon, fold
-from .shapes import ADJ_SUFFIXES, SEPARATORS, word_groups
+from .shapes import ADJ_SUFFIXES, SEPARATORS
 from .tokens import TokenColumns, new_candidate
 
 __all__ = ["add_known_names", "known_spans"]
 
 _MAX_KNOWN_WORDS = 6  # word groups in the longest known name looked for ("Claude 3.5 Sonnet")
 _NAME_KINDS = ("name", "name-part", "name+class", "gazetteer", "kb")
+_fold = functools.lru_cache(maxsize=1 << 16)(fold)  # a pure function of a word group's text
 
 
 def known_spans(toks: TokenColumns, lex: Lexicon):
@@ -24,14 +27,14 @@ def known_spans(toks: TokenColumns, lex: Lexicon):
     of whole word groups that the gazetteer knows (with its case rules), and the known name in a
     compound ("GPT-4-powered", "LLaMA-based", "Claude-style")."""
     text, sep = toks.text, SEPARATORS - {"'s", "’s"}
-    for s0, s1 in toks.sents:
-        groups = [(s0 + a, s0 + b) for a, b in word_groups(text[s0:s1], toks.tag[s0:s1], toks.ws[s0:s1])]
+    for (s0, _), groups in zip(toks.sents, toks.sentence_groups()):
+        parts = [_fold(toks.span_text(a, b)) for a, b in groups]  # each group folded once
         n = 0
         while n < len(groups):
             key, best = "", None
             for m in range(n, min(n + _MAX_KNOWN_WORDS, len(groups))):
                 a, b = groups[m]
-                part = fold(toks.span_text(a, b))
+                part = parts[m]
                 if not part or b - a == 1 and text[a] in sep:
                     break  # punctuation ends a name ("--", "&", ",")
                 key += part

@@ -85,8 +85,10 @@ class Lexicon:
 
     def memo(self, name: str) -> dict:
         """A memo table ``name`` for a pure function of (this lexicon, a key); cleared when large."""
-        table = self._memos.setdefault(name, {})
-        if len(table) > _MAX_MEMO:
+        table = self._memos.get(name)
+        if table is None:
+            table = self._memos[name] = {}
+        elif len(table) > _MAX_MEMO:
             table.clear()
         return table
 

@@ -106,27 +106,24 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
     """
     scored = []
     probs = model.concept.proba_many(feats, dense) if cands else ()
-    for c, f, p in zip(cands, feats, probs):
-        keep = 1.0 - float(p[0])
+    for c, f, p, none in zip(cands, feats, probs, probs[:, 0].tolist() if cands else ()):
+        keep = 1.0 - none
         bar = model.chunk_threshold if c.rules == ["chunk"] else model.threshold
         if keep >= min(bar, model.proposed_threshold):
             scored.append((keep, keep >= bar, c, f, p))
     scored.sort(key=lambda t: -t[0])
+    typed = [_typed(p) for _, _, _, _, p in scored]
+    roles = _roles(model, ctx, [(c, f, typ) for (_, _, c, f, _), (_, typ) in zip(scored, typed)])
     kept: list[ExtractedConcept] = []
     taken: dict[str, list[tuple[int, int]]] = {}
-    for keep, passed, c, f, p in scored:
+    for (keep, passed, c, f, p), (types, typ), role in zip(scored, typed, roles):
         if c.rules == ["chunk"] and all(_inside(taken.get(m.field, ()), m.start, m.end) for m in c.mentions):
             continue
         if c.mentions and all(_holds_two(taken.get(m.field, ()), m.start, m.end) for m in c.mentions):
             continue  # "PlimModel scores QuillBench": two better-scored concepts strung together
-        types = {t: round(float(p[i + 1]) * 3.0, 3) for i, t in enumerate(CONCEPT_TYPES)}
-        typ = max(CONCEPT_TYPES, key=lambda t: types[t])
-        old_type, c.type = c.type, typ
-        rp = model.role.proba(role_features(c, ctx, f))
-        role = model.role.labels[int(rp.argmax())]
         if not passed and role != "proposed":
-            c.type = old_type
             continue
+        c.type = typ
         for m in c.mentions:
             taken.setdefault(m.field, []).append((m.start, m.end))
         c.type_scores, c.confidence, c.role = types, round(keep, 3), role
@@ -135,6 +132,26 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
         kept.append(c)
     order = {id(c): i for i, c in enumerate(cands)}
     return sorted(kept, key=lambda c: order[id(c)])
+
+
+def _typed(p) -> tuple[dict[str, float], str]:
+    """The type scores of a candidate's concept probabilities ``p`` and its most probable type."""
+    types = {t: round(float(p[i + 1]) * 3.0, 3) for i, t in enumerate(CONCEPT_TYPES)}
+    return types, max(CONCEPT_TYPES, key=lambda t: types[t])
+
+
+def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept, list[str], str]]) -> list[str]:
+    """The role model's role of each ``(candidate, its features, its type)``, all in one pass
+    (as one ``model.role.proba`` each: the role features read the type it would get)."""
+    feats = []
+    for c, f, typ in items:
+        old_type, c.type = c.type, typ
+        feats.append(role_features(c, ctx, f))
+        c.type = old_type
+    if not feats:
+        return []
+    labels = model.role.labels
+    return [labels[int(i)] for i in model.role.proba_each(feats).argmax(axis=1)]
 
 
 def _holds_two(spans, start: int, end: int) -> bool:

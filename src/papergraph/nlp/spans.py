@@ -63,11 +63,13 @@ def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, i
         while start < end and (pos[start] in _SKIP_POS or not text[start].strip()):
             start += 1
         plural = tag[end] in ("NNS", "NNPS")
-        for s in range(max(start, end - _MAX_TOKENS + 1), end + 1):
+        first = max(start, end - _MAX_TOKENS + 1)
+        # a suffix from ``s`` holds a break ("Fortytwo: Swarm Inference", "X, Y": not one name)
+        # when the last break before ``end`` is at or after ``s``
+        last_break = next((i for i in range(end - 1, first - 1, -1) if text[i] in _BREAKS), -1)
+        for s in range(max(first, last_break + 1), end + 1):
             if pos[s] in _SKIP_POS or punct[s]:
                 continue
-            if any(t in _BREAKS for t in text[s:end]):
-                continue  # "Fortytwo: Swarm Inference", "X, Y": not one name
             out.append((s, end + 1, plural))
     return out
 
@@ -100,9 +102,14 @@ def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str])
     for members in groups.values():
         forms = [(texts[f][a:b], plural, f) for f, a, b, plural in members]
         name = choose_name(forms)
-        spans = sorted({(f, a, b) for f, a, b, _ in members}, key=lambda m: (m[0] != "title", m[1], m[2]))
-        mentions = [Mention(f, a, b, texts[f][a:b]) for f, a, b in spans]
-        aliases = sorted({t for t, _, _ in forms if t != name})
+        if len(members) == 1:  # the usual case: one mention, no alias
+            f, a, b, _ = members[0]
+            mentions = [Mention(f, a, b, forms[0][0])]
+            aliases = [forms[0][0]] if forms[0][0] != name else []
+        else:
+            spans = sorted({(f, a, b) for f, a, b, _ in members}, key=lambda m: (m[0] != "title", m[1], m[2]))
+            mentions = [Mention(f, a, b, texts[f][a:b]) for f, a, b in spans]
+            aliases = sorted({t for t, _, _ in forms if t != name})
         out.append(ExtractedConcept(name=name, type="Method", role="used", aliases=aliases, mentions=mentions,
                                     confidence=0.0, rules=["chunk"], type_scores={}))
     return out

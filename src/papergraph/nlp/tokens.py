@@ -16,6 +16,8 @@ from spacy.attrs import (DEP, HEAD, IDX, IS_PUNCT, LEMMA, LIKE_EMAIL, LIKE_NUM, 
                          TAG)
 from spacy.tokens import Doc
 
+from .shapes import word_groups
+
 __all__ = ["TokenColumns", "doc_text", "new_candidate"]
 
 _ATTRS = [ORTH, POS, TAG, LOWER, LEMMA, DEP, SPACY, IDX, LIKE_NUM, LIKE_URL, LIKE_EMAIL, IS_PUNCT, HEAD]  # 6 strings
@@ -37,7 +39,7 @@ class TokenColumns:
     """
 
     __slots__ = ("text", "ws", "idx", "pos", "tag", "lower", "lemma", "dep", "like_num", "like_url",
-                 "like_email", "is_punct", "head", "has_dobj", "doc_text", "sents", "_governors")
+                 "like_email", "is_punct", "head", "has_dobj", "doc_text", "sents", "_governors", "_groups")
 
     def __init__(self, doc: Doc):
         array = doc.to_array(_ATTRS)
@@ -56,6 +58,7 @@ class TokenColumns:
         self.doc_text = "".join(itertools.chain.from_iterable(zip(self.text, self.ws)))  # == doc.text, faster
         self.sents = [(s.start, s.end) for s in doc.sents] if len(doc) else []
         self._governors: set[int] | None = None
+        self._groups: list[list[tuple[int, int]]] | None = None
 
     @classmethod
     def of(cls, doc: Doc) -> "TokenColumns":
@@ -104,6 +107,15 @@ class TokenColumns:
         if self._governors is None:
             self._governors = {h for i, h in enumerate(self.head) if h != i}
         return self._governors
+
+    def sentence_groups(self) -> list[list[tuple[int, int]]]:
+        """Each sentence's word groups (:func:`~papergraph.nlp.shapes.word_groups`) as token ranges
+        of the doc, made once (the chunker and the known-name scan both walk them)."""
+        if self._groups is None:
+            text, tag, ws = self.text, self.tag, self.ws
+            self._groups = [[(s0 + a, s0 + b) for a, b in word_groups(text[s0:s1], tag[s0:s1], ws[s0:s1])]
+                            for s0, s1 in self.sents]
+        return self._groups
 
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text`` (no trailing whitespace)."""
