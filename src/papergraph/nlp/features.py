@@ -259,7 +259,19 @@ def concept_features(c: ExtractedConcept, ctx: Context) -> list[str]:
     f += parts.paired[src]
     f += [f"{src}|{x}" for x in src_paired]
     f += [f"{parts.head}|{x}" for x in head_paired[:8]]
+    f.append(_first_position(c, ctx))
     return f
+
+
+_FPOS = tuple(f"fpos={i}" for i in range(5))
+
+
+def _first_position(c: ExtractedConcept, ctx: Context) -> str:
+    """Where in the abstract the candidate is first named, in fifths ("fpos=0": its first sentences)."""
+    starts = [m.start for m in c.mentions if m.field == "abstract"]
+    if not starts:
+        return "fpos=none"
+    return _FPOS[min(4, 5 * min(starts) // max(1, len(ctx.texts.get("abstract", ""))))]
 
 
 def role_features(c: ExtractedConcept, ctx: Context, base: list[str]) -> list[str]:
