@@ -58,3 +58,12 @@ def test_capitalised_words_of_a_title_cased_title_are_flagged(nlp):
 def test_a_benchmark_name_inside_a_clause_does_not_type_the_clause(nlp):
     found = {c["text"]: c["types"] for c in nlp("PlimModel scores QuillBench (62.5) on the test split.")._.pg_candidates}
     assert "Benchmark" not in found.get("PlimModel scores QuillBench", {})
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Our model reaches a Pass@64 of 41% on the proof suite.", "Pass@64"),
+    ("Retrieval quality is measured by Recall@10 on held-out queries.", "Recall@10"),
+])
+def test_a_measure_at_a_cut_off_is_a_metric(nlp, text, name):
+    types, _ = cue(nlp, text, name)
+    assert strongest(types) == "Metric"

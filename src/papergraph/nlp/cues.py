@@ -40,6 +40,7 @@ _TYPE_WORDS = {
 }
 _SIZE_SUFFIX = re.compile(r"(?:[-_ ]\d+(?:\.\d+)?[BMbm]\b|[-_ ](?:Instruct|Chat|Base|Coder|Turbo|mini|Preview)\b)")
 _SIZE_END = re.compile(r"\d+(?:\.\d+)?[BM]$")
+_AT_CUTOFF = re.compile(r"[A-Za-z]@(?:\d+|[kKnN])(?![A-Za-z0-9])")  # "pass@1", "Recall@10", "NDCG@k"
 _BENCH_NAME = re.compile(r"(?<=[A-Za-z0-9])(?:Bench|Eval)(?![a-z])|(?<=[a-z0-9])QA(?![a-z])|(?:^|[-_ ])(?:Bench|Benchmark|Dataset|Corpus)(?![a-z])")
 _PCT = re.compile(r"^\d+\.\d+$|^\d+(?:\.\d+)?%$")  # "71.27 accuracy", "71% accuracy"; not a count ("8 methods")
 
@@ -162,6 +163,9 @@ def type_cues(tok: Token, span_text: str, start: int, *,
     # "MT-Bench", "HumanEval", "HotpotQA", "X Benchmark": the name says benchmark
     if _BENCH_NAME.search(doc[start:tok.i + 1].text):  # up to the head: not "A scores QuillBench"
         _add(scores, "Benchmark", 2.0)
+    # "pass@1", "Recall@10", "NDCG@k": a measure at a cut-off
+    if _AT_CUTOFF.search(span_text):
+        _add(scores, "Metric", 2.0)
     # a size suffix ("-7B", "-Instruct") says model unless a type word named the thing ("the Git-10M dataset")
     if (_SIZE_SUFFIX.search(span_text) or _SIZE_END.search(span_text)) and "Benchmark" not in scores:
         _add(scores, "Model", 2.0)
