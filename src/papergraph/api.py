@@ -9,7 +9,6 @@ Example (in a notebook):
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sys
 import time
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import networkx as nx
 
+from .engine.heap import fewer_collections
 from .errors import ConfigError, InputError
 from .model import PaperExtraction
 
@@ -74,27 +74,6 @@ class BuildSummary:
 
 def _breakdown(c: Counter) -> str:
     return " (" + ", ".join(f"{k} {v}" for k, v in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) + ")" if c else ""
-
-
-#: Cyclic-GC thresholds while a build runs (see :func:`_bulk_gc`).
-BULK_GC_THRESHOLDS = (50_000, 20, 10)
-
-
-@contextlib.contextmanager
-def _bulk_gc():
-    """Collect cycles less often while a build makes millions of long-lived objects.
-
-    With the default thresholds the collector re-traverses every object of the growing
-    extractions and graph over and over (measured: ≈ 20 % of a 10k build's graph stage, mostly
-    full collections); these thresholds keep young collections, so cyclic garbage is still freed,
-    and make full ones rare. The previous thresholds are restored afterwards.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*BULK_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _with_progress(progress: Progress, items: Sequence, it, label: str):
@@ -287,7 +266,7 @@ def build_outputs(inputs, outdir: str | os.PathLike, *, warn: Callable[[str], No
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out}: exists and is not a directory")
-    with _bulk_gc():
+    with fewer_collections():  # engine/heap.py: a build makes millions of long-lived objects
         report, G = _build_into(inputs, out, warn, kwargs)
     stats = kwargs["stats"]
     s = BuildSummary(report, papers=len(report.papers), seconds=time.perf_counter() - t0,

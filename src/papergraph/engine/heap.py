@@ -4,9 +4,11 @@
   all else alive then) move to the collector's permanent generation, so collections stop
   re-traversing the spaCy models and lexicons; they live as long as the process anyway. Once
   only, so a long process does not pin what later runs make.
-* :func:`fewer_collections`: while papers are extracted, a young collection every 50,000 new
-  container objects instead of every 700 (cyclic garbage is still freed, memory stays bounded);
-  the previous thresholds are restored afterwards.
+* :func:`fewer_collections`: while papers are extracted or a build runs, a young collection every
+  50,000 new container objects instead of every 700 (cyclic garbage is still freed, memory stays
+  bounded) and full collections rare; with the default thresholds the collector re-traverses every
+  object of the growing extractions and graph over and over (measured: ≈ 20 % of a 10k build's
+  graph stage). The previous thresholds are restored afterwards.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Iterator
 
 __all__ = ["freeze_loaded", "fewer_collections", "EXTRACT_GC_THRESHOLDS"]
 
-#: Cyclic-GC thresholds while papers are extracted (as a build's, see ``papergraph.api``).
+#: Cyclic-GC thresholds while papers are extracted and while a build runs (``papergraph.api``).
 EXTRACT_GC_THRESHOLDS = (50_000, 20, 10)
 
 _frozen = False
