@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from .lexicon import Lexicon
 from .tokens import TokenColumns
 
-__all__ = ["Context"]
+__all__ = ["Context", "sentence_start"]
 
 _WORD = re.compile(r"[\w][\w'’.+@^-]*")
 
@@ -27,6 +27,11 @@ _ROLE_WORDS = {"we", "our", "propose", "proposes", "proposed", "introduce", "int
                "like", "e.g.", "use", "using", "based", "on", "evaluate", "evaluated", "benchmark", "called",
                "named", "dubbed", "this", "paper", "recent", "popular", "traditional", "conventional", "via",
                "by", "with", "release", "surpasses", "beats", "state-of-the-art", "leverage", "leverages"}
+
+
+def sentence_start(text: str, start: int) -> int:
+    """Where the sentence holding offset ``start`` begins, as the role words see it: its ". " (or 0)."""
+    return max(text.rfind(". ", 0, start), 0)
 
 
 class Context:
@@ -116,7 +121,7 @@ class Context:
         ``set(words(left, start)) & _ROLE_WORDS`` with ``left`` the sentence's ". ", from an
         index of the field's words."""
         text = self.texts.get(field, "")
-        left = max(text.rfind(". ", 0, start), 0)
+        left = sentence_start(text, start)
         index = self._word_index.get(field)
         if index is None:
             low = self.lower(field)

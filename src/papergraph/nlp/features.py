@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..model import ExtractedConcept
-from .feature_context import _ROLE_WORDS, _WORD, Context, _span, _words
+from .feature_context import _ROLE_WORDS, _WORD, Context, _span, _words, sentence_start
 from .frequency import zipf
 from .lexicon import Lexicon
 from .shapes import is_acronym, is_name_token, singular
@@ -226,7 +226,7 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
             if index is None:
                 f.update([_SB[w] for w in ctx.sentence_words(fld, start)])
             else:
-                f.update([_SB[w] for w in index.role_words(max(text.rfind(". ", 0, start), 0), start)])
+                f.update([_SB[w] for w in index.role_words(sentence_start(text, start), start)])
         if fld == "title" and text[end:end + 1] == ":":
             src.add("title-colon")
         inside, contains = ctx.nesting.get((fld, start, end), (False, False))
