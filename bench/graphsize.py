@@ -67,9 +67,10 @@ def measure(G) -> dict:
 
 
 def main(papers: str, cache_dir: str) -> dict:
-    from papergraph.api import _build_into, _bulk_gc
+    from papergraph.api import _build_into
+    from papergraph.engine.heap import fewer_collections
 
-    with _bulk_gc(), tempfile.TemporaryDirectory(prefix="papergraph-size-") as tmp:
+    with fewer_collections(), tempfile.TemporaryDirectory(prefix="papergraph-size-") as tmp:
         _, G = _build_into([papers], Path(tmp) / "out", None, {"use_cache": True, "cache_dir": cache_dir})
     parts = measure(G)
     total = 0

@@ -32,11 +32,12 @@ def main(papers: str, cache_dir: str, outdir: str | None = None, *, trace: bool 
         print(f"{now - t0:7.1f}s  +{now - last:6.1f}s  {stage:24s} RSS {rss:6.0f} MB  peak {peak:6.0f} MB", flush=True)
         last = now
 
-    from papergraph.api import _build_into, _bulk_gc
+    from papergraph.api import _build_into
+    from papergraph.engine.heap import fewer_collections
 
     out = Path(outdir or tempfile.mkdtemp(prefix="papergraph-stages-"))
     mark("imports")
-    with _bulk_gc():  # as build_outputs runs it
+    with fewer_collections():  # as build_outputs runs it
         _, G = _build_into([papers], out, None, {"use_cache": True, "cache_dir": cache_dir}, done=mark)
     print(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; files in {out}")
     if trace:
