@@ -83,6 +83,17 @@ def test_linear_model_dense_inputs_are_used():
     assert acc > 0.9
 
 
+def test_sample_weights_decide_between_conflicting_examples():
+    # the same features labelled both ways: the heavier examples win, either way round
+    X, y = [["w=x"], ["w=x"]] * 4, [0, 1] * 4
+    for heavy in (0, 1):
+        w = [3.0 if lab == heavy else 1.0 for lab in y]
+        m = train(X, y, labels=("a", "b"), epochs=200, min_count=1, sample_weight=w, seed=1)
+        assert int(m.proba(["w=x"]).argmax()) == heavy
+    with pytest.raises(ValueError):
+        train(X, y, labels=("a", "b"), sample_weight=[1.0])
+
+
 def test_linear_training_is_deterministic():
     X, y = [["a", "b"], ["b"], ["c"]] * 2, [0, 1, 1] * 2
     m1 = train(X, y, labels=("x", "y"), epochs=50, min_count=1, seed=7)

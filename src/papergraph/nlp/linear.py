@@ -121,8 +121,8 @@ def _rounded(v) -> list[float]:
 
 def train(examples: Sequence[Sequence[str]], y: Sequence[int], *, labels: Sequence[str], l2: float = 1e-3,
           epochs: int = 300, lr: float = 0.05, min_count: int = 2, prune: float = 1e-3,
-          class_weight: Sequence[float] | None = None, seed: int = 0,
-          dense: np.ndarray | None = None, dense_l2: float | None = None) -> LinearModel:
+          class_weight: Sequence[float] | None = None, sample_weight: Sequence[float] | None = None,
+          seed: int = 0, dense: np.ndarray | None = None, dense_l2: float | None = None) -> LinearModel:
     """Fit a :class:`LinearModel` by full-batch Adam.
 
     Args:
@@ -135,6 +135,7 @@ def train(examples: Sequence[Sequence[str]], y: Sequence[int], *, labels: Sequen
         min_count: features seen in fewer examples are ignored.
         prune: weights whose largest absolute value is below this are dropped from the model.
         class_weight: optional weight of each label in the loss.
+        sample_weight: optional weight of each example in the loss (times its label's).
         seed: seed of the initialisation (the fit is deterministic given it).
         dense: optional dense inputs, one row per example (standardised inside).
         dense_l2: L2 penalty of the dense weights (default ``l2``).
@@ -161,6 +162,10 @@ def train(examples: Sequence[Sequence[str]], y: Sequence[int], *, labels: Sequen
     onehot = np.zeros((n, k))
     onehot[np.arange(n), yy] = 1.0
     cw = np.ones(n) if class_weight is None else np.asarray(class_weight, dtype=np.float64)[yy]
+    if sample_weight is not None:
+        if len(sample_weight) != n:
+            raise ValueError("need one sample weight per example")
+        cw = cw * np.asarray(sample_weight, dtype=np.float64)
     rng = np.random.default_rng(seed)
     W = rng.normal(0.0, 1e-3, size=(d, k))
     b = np.log(onehot.mean(axis=0) + 1e-6)

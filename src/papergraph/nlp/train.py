@@ -45,6 +45,7 @@ class Config:
     chunk_threshold: float | None = None
     proposed_threshold: float | None = None
     none_weight: float = 1.0
+    proposed_weight: float = 1.0
     role_l2: float = 3e-3
     dense: bool = False
     chunks: bool = True
@@ -135,9 +136,13 @@ def fit(data: Sequence[PaperData], cfg: Config) -> ScorerModel:
     X = [f for d in data for f in d.feats]
     y = [lab for d in data for lab in d.labels]
     cw = [cfg.none_weight] + [1.0] * len(CONCEPT_TYPES)
+    # candidates naming what the gold says the paper proposes weigh more: a contribution missed costs most
+    proposed = ROLES.index("proposed")
+    sw = None if cfg.proposed_weight == 1.0 else [
+        cfg.proposed_weight if lab and r == proposed else 1.0 for d in data for lab, r in zip(d.labels, d.roles)]
     dense = np.concatenate([d.dense for d in data if len(d.cands)]) if cfg.dense else None
     concept = train(X, y, labels=CONCEPT_LABELS, l2=cfg.l2, epochs=cfg.epochs, lr=cfg.lr, min_count=cfg.min_count,
-                    class_weight=cw, seed=cfg.seed, dense=dense, dense_l2=cfg.dense_l2)
+                    class_weight=cw, sample_weight=sw, seed=cfg.seed, dense=dense, dense_l2=cfg.dense_l2)
     RX = [f for d in data for f in d.role_feats if f is not None]
     ry = [r for d in data for r in d.roles if r is not None]
     role = train(RX, ry, labels=ROLES, l2=cfg.role_l2, epochs=cfg.epochs, lr=cfg.lr, min_count=cfg.min_count,
