@@ -8,6 +8,7 @@ readable table and every decision can be traced to them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -77,8 +78,9 @@ def _name_parts(name: str, lex: Lexicon) -> _NameParts:
     memo = lex.memo("scorer-name")
     parts = memo.get(name)
     if parts is None:
-        if len(memo) >= _MAX_NAMES:
-            memo.clear()  # a cache only: ~2 KB a name
+        if len(memo) >= _MAX_NAMES:  # a cache only (~2 KB a name): forget the older half
+            for old in list(itertools.islice(memo, _MAX_NAMES // 2)):
+                del memo[old]
         parts = memo[name] = _name_parts_of(name, lex)
     return parts
 
@@ -180,6 +182,7 @@ class _Prefixed(dict):
 
 
 _SB, _POS, _DEP = _Prefixed("sb="), _Prefixed("pos="), _Prefixed("dep=")
+_SRC_PAIRS = {src: _Prefixed(src + "|") for src in ("src=chunk", "src=rule")}
 
 
 def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], list[str], list[str]]:
@@ -257,7 +260,8 @@ def concept_features(c: ExtractedConcept, ctx: Context) -> list[str]:
     f = _name_features(c, ctx.lex, parts) + _rule_features(c) + mentions
     f.append(parts.nm)
     f += parts.paired[src]
-    f += [f"{src}|{x}" for x in src_paired]
+    pairs = _SRC_PAIRS[src]
+    f += [pairs[x] for x in src_paired]
     f += [f"{parts.head}|{x}" for x in head_paired[:8]]
     f.append(_first_position(c, ctx))
     return f
