@@ -214,10 +214,12 @@ class Cues:
         cands = doc._.pg_candidates or []
         sent_starts = [s.start for s in doc.sents]
         title_case = _title_cased(doc)
+        toks = TokenColumns.of(doc) if cands else None
         for c in cands:
             if title_case and c["te"] - c["ts"] == 1 and _plain_capitalised(doc[c["ts"]].text):
                 c["rules"].append("title-case-word")  # "Occam's Razor: ...": capitals say nothing here
-            tok = doc[c["ts"]:c["te"]].root  # "Llama 3": the name, not its number
+            # "Llama 3": the name, not its number (the span's root, from the columns)
+            tok = doc[toks.root(c["ts"], c["te"])] if c["te"] > c["ts"] else doc[c["ts"]:c["te"]].root
             gov = governor(tok)
             role, rule = role_cue(tok, gov=gov)
             if role:

@@ -81,10 +81,9 @@ class LinearModel:
             padded[i, :len(row)] = row
         S = np.empty((n, k))
         S[:] = self.bias
-        if width:
-            G = matrix[padded]
-            for j in range(width):  # sequential over features, as :meth:`scores` adds them
-                S += G[:, j]
+        if width and n:
+            G = np.concatenate((S[:, None, :], matrix[padded]), axis=1)
+            S = np.add.accumulate(G, axis=1)[:, -1]  # sequential over features, as :meth:`scores` adds them
         S -= S.max(axis=1, keepdims=True)
         np.exp(S, out=S)
         return S / S.sum(axis=1, keepdims=True)
