@@ -20,7 +20,7 @@ from ..model import CONCEPT_TYPES, ExtractedConcept, Mention, Paper, PaperExtrac
 from .canonical import concept_key
 from .lexicon import Lexicon, fold, lexicon_for
 from .shapes import bad_name, is_acronym, is_name_token, singular
-from .tokens import doc_text
+from .tokens import TokenColumns, doc_text
 
 __all__ = ["Concepts", "assemble", "title_prefix", "choose_name", "own_work_start"]
 
@@ -402,15 +402,17 @@ def own_work_start(doc: Doc | None) -> int:
     "our ...", "this paper ...", "Here, ..."); the sentences before it set the background."""
     if doc is None or not len(doc):
         return 0
-    for sent in doc.sents:
-        for i, tok in enumerate(sent):
-            low = tok.lower_
-            if low in ("we", "our", "us") or (i == 0 and low == "here"):
-                return sent.start_char
-            if low in ("this", "the", "present") and i + 1 < len(sent) and sent[i + 1].lemma_.lower() in _OWN_NOUNS \
-                    and (low != "the" or (i + 2 < len(sent) and sent[i + 2].lower_ == "presents")):
-                return sent.start_char
-    return doc[-1].idx + len(doc[-1].text)
+    toks = TokenColumns.of(doc)  # (no Token objects)
+    lower, lemma = toks.lower, toks.lemma
+    for s0, s1 in toks.sents:
+        for i in range(s0, s1):
+            low = lower[i]
+            if low in ("we", "our", "us") or (i == s0 and low == "here"):
+                return toks.idx[s0]
+            if low in ("this", "the", "present") and i + 1 < s1 and lemma[i + 1] in _OWN_NOUNS \
+                    and (low != "the" or (i + 2 < s1 and lower[i + 2] == "presents")):
+                return toks.idx[s0]
+    return toks.idx[-1] + len(toks.text[-1])
 
 
 def _background_only(members, abstract: str, background_end: int, typ: str) -> bool:

@@ -14,6 +14,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from .tokens import TokenColumns
+
 __all__ = ["Cues", "governor", "role_cue", "type_cues"]
 
 PROPOSE = {"propose", "introduce", "present", "develop", "design", "devise", "contribute", "release",
@@ -161,7 +163,7 @@ def type_cues(tok: Token, span_text: str, start: int, *,
     if left is not None and (left.text == "%" or _PCT.match(left.text)):
         _add(scores, "Metric", 1.5)
     # "MT-Bench", "HumanEval", "HotpotQA", "X Benchmark": the name says benchmark
-    if _BENCH_NAME.search(doc[start:tok.i + 1].text):  # up to the head: not "A scores QuillBench"
+    if start <= tok.i and _BENCH_NAME.search(TokenColumns.of(doc).span_text(start, tok.i + 1)):  # up to the head: not "A scores QuillBench"
         _add(scores, "Benchmark", 2.0)
     # "pass@1", "Recall@10", "NDCG@k": a measure at a cut-off
     if _AT_CUTOFF.search(span_text):
@@ -175,19 +177,23 @@ def type_cues(tok: Token, span_text: str, start: int, *,
 def _bracketed_after(doc: Doc, start: int) -> str:
     """The lemma of the word before "(" when the phrase at ``start`` is listed in a bracket opened
     right after it ("dataset (X)", "datasets (A, B and C)"), else ""."""
+    toks = TokenColumns.of(doc)  # (made by the candidate component: no Token objects)
+    text, pos = toks.text, toks.pos
     k = start - 1
-    while k >= 0 and start - k <= 16 and doc[k].text != "(" and (
-            doc[k].text in (",", "-", "/", "&", "and", "or", "of", "the", "a", "an") or doc[k].pos_ in ("PROPN", "NOUN", "NUM", "X", "ADJ", "SYM")):
+    while k >= 0 and start - k <= 16 and text[k] != "(" and (
+            text[k] in (",", "-", "/", "&", "and", "or", "of", "the", "a", "an") or pos[k] in ("PROPN", "NOUN", "NUM", "X", "ADJ", "SYM")):
         k -= 1
-    if k < 1 or doc[k].text != "(":
+    if k < 1 or text[k] != "(":
         return ""
-    return doc[k - 1].lemma_.lower()
+    return toks.lemma[k - 1]
 
 
 def _title_cased(doc: Doc) -> bool:
     """True for a Title Cased text (most words of four letters or more capitalised)."""
+    if len(doc) > 60:
+        return False
     words = [t.text for t in doc if t.is_alpha and len(t.text) >= 4]
-    return len(doc) <= 60 and len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _plain_capitalised(word: str) -> bool:
@@ -208,10 +214,12 @@ class Cues:
         cands = doc._.pg_candidates or []
         sent_starts = [s.start for s in doc.sents]
         title_case = _title_cased(doc)
+        toks = TokenColumns.of(doc) if cands else None
         for c in cands:
             if title_case and c["te"] - c["ts"] == 1 and _plain_capitalised(doc[c["ts"]].text):
                 c["rules"].append("title-case-word")  # "Occam's Razor: ...": capitals say nothing here
-            tok = doc[c["ts"]:c["te"]].root  # "Llama 3": the name, not its number
+            # "Llama 3": the name, not its number (the span's root, from the columns)
+            tok = doc[toks.root(c["ts"], c["te"])] if c["te"] > c["ts"] else doc[c["ts"]:c["te"]].root
             gov = governor(tok)
             role, rule = role_cue(tok, gov=gov)
             if role:

@@ -8,6 +8,7 @@ readable table and every decision can be traced to them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -77,8 +78,9 @@ def _name_parts(name: str, lex: Lexicon) -> _NameParts:
     memo = lex.memo("scorer-name")
     parts = memo.get(name)
     if parts is None:
-        if len(memo) >= _MAX_NAMES:
-            memo.clear()  # a cache only: ~2 KB a name
+        if len(memo) >= _MAX_NAMES:  # a cache only (~2 KB a name): forget the older half
+            for old in list(itertools.islice(memo, _MAX_NAMES // 2)):
+                del memo[old]
         parts = memo[name] = _name_parts_of(name, lex)
     return parts
 
@@ -180,6 +182,7 @@ class _Prefixed(dict):
 
 
 _SB, _POS, _DEP = _Prefixed("sb="), _Prefixed("pos="), _Prefixed("dep=")
+_SRC_PAIRS = {src: _Prefixed(src + "|") for src in ("src=chunk", "src=rule")}
 
 
 def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], list[str], list[str]]:
@@ -187,13 +190,14 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
     ``_SRC_PAIRED`` and with ``_HEAD_PAIRED`` (sorted)."""
     f: set[str] = set()
     mentions = c.mentions
-    n_title = sum(m.field == "title" for m in mentions)
+    n_title = [m.field for m in mentions].count("title")
     src = {_NABS[min(len(mentions) - n_title, 3)]}
     if n_title:
         src.add("title")
     head = set()
     findall = _WORD.findall
-    for m in mentions[:4]:
+    add, add_src = f.add, src.add
+    for m in mentions[:4] if len(mentions) > 4 else mentions:
         fld, start, end = m.field, m.start, m.end
         text, low, toks, doc, conj_heads, index = ctx.view(fld)
         w0 = start - 40 if start > 40 else 0
@@ -201,39 +205,47 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
             before, after = _words(text[w0:start]), _words(text[end:end + 40])
         else:
             before, after = findall(low, w0, start), findall(low, end, end + 40)
-        head.add("pv=" + before[-1] if before else "pv=<s>")
-        head.add("nx=" + after[0] if after else "nx=</s>")
-        f.add("pv2=" + " ".join(before[-2:]))
-        f.add("nx2=" + " ".join(after[:2]))
-        if text[end:end + 2].lstrip().startswith("("):
-            f.add("paren-after")
-        if text[max(0, start - 2):start].rstrip().endswith("("):
-            f.add("paren-before")
+        if before:
+            head.add("pv=" + before[-1])
+            add("pv2=" + " ".join(before[-2:]))
+        else:
+            head.add("pv=<s>")
+            add("pv2=")
+        if after:
+            head.add("nx=" + after[0])
+            add("nx2=" + " ".join(after[:2]))
+        else:
+            head.add("nx=</s>")
+            add("nx2=")
+        if "(" in text[end:end + 2] and text[end:end + 2].lstrip().startswith("("):
+            add("paren-after")
+        if "(" in text[start - 2 if start > 2 else 0:start] and text[max(0, start - 2):start].rstrip().endswith("("):
+            add("paren-before")
         span = _span(toks, doc, start, end) if toks is not None else None
         if span is not None:
             a, b, root = span
             dep, gov = toks.dep[root], toks.lemma[toks.head[root]]
-            src.add(_POS[toks.pos[root]])
-            src.add(_DEP[dep])
-            f.add("gov=" + gov)
-            f.add(f"govdep={dep}:{gov}")
-            f.add("pp=" + "_".join(toks.pos[a:b if b < a + 4 else a + 4]))
+            add_src(_POS[toks.pos[root]])
+            add_src(_DEP[dep])
+            add("gov=" + gov)
+            add(f"govdep={dep}:{gov}")
+            add("pp=" + "_".join(toks.pos[a:b if b < a + 4 else a + 4]))
             if dep == "conj" or root in conj_heads:  # else the root has no conjuncts
                 for other in doc[root].conjuncts[:4]:
                     g = ctx.lex.gazetteer_type(other.text)
                     if g:
-                        f.add(f"conj-gaz={g}")
+                        add(f"conj-gaz={g}")
             if index is None:
                 f.update([_SB[w] for w in ctx.sentence_words(fld, start)])
             else:
                 f.update([_SB[w] for w in index.role_words(sentence_start(text, start), start)])
         if fld == "title" and text[end:end + 1] == ":":
-            src.add("title-colon")
+            add_src("title-colon")
         inside, contains = ctx.nesting.get((fld, start, end), (False, False))
         if inside:
-            src.add("inside")
+            add_src("inside")
         if contains:
-            src.add("contains")
+            add_src("contains")
     f |= src
     f |= head
     return sorted(f), sorted(src), sorted(head)
@@ -257,7 +269,8 @@ def concept_features(c: ExtractedConcept, ctx: Context) -> list[str]:
     f = _name_features(c, ctx.lex, parts) + _rule_features(c) + mentions
     f.append(parts.nm)
     f += parts.paired[src]
-    f += [f"{src}|{x}" for x in src_paired]
+    pairs = _SRC_PAIRS[src]
+    f += [pairs[x] for x in src_paired]
     f += [f"{parts.head}|{x}" for x in head_paired[:8]]
     f.append(_first_position(c, ctx))
     return f

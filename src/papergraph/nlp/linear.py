@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -54,8 +55,10 @@ class LinearModel:
         index, matrix = self._table()
         zero = len(matrix) - 1  # unknown features add the table's zero row (``x + 0.0 == x``)
         get = index.get
-        cols = np.array([get(f, zero) for ex in examples for f in ex], dtype=np.int64)
-        rows = np.repeat(np.arange(len(examples)), [len(ex) for ex in examples])
+        lengths = [len(ex) for ex in examples]
+        cols = np.fromiter(map(get, itertools.chain.from_iterable(examples), itertools.repeat(zero)), dtype=np.int64,
+                           count=sum(lengths))
+        rows = np.repeat(np.arange(len(examples)), lengths)
         n, k = len(examples), len(self.labels)
         S = np.zeros((n, k)) + self.bias
         if len(rows):
@@ -78,10 +81,9 @@ class LinearModel:
             padded[i, :len(row)] = row
         S = np.empty((n, k))
         S[:] = self.bias
-        if width:
-            G = matrix[padded]
-            for j in range(width):  # sequential over features, as :meth:`scores` adds them
-                S += G[:, j]
+        if width and n:
+            G = np.concatenate((S[:, None, :], matrix[padded]), axis=1)
+            S = np.add.accumulate(G, axis=1)[:, -1]  # sequential over features, as :meth:`scores` adds them
         S -= S.max(axis=1, keepdims=True)
         np.exp(S, out=S)
         return S / S.sum(axis=1, keepdims=True)
