@@ -11,7 +11,7 @@ from papergraph.nlp.features import _ROLE_WORDS, Context, _shape, _span, _words
 from papergraph.nlp.lexicon import lexicon_for
 from papergraph.nlp.shapes import word_groups
 from papergraph.nlp.linear import LinearModel
-from papergraph.nlp.spans import _BREAKS, _MAX_TOKENS, _SKIP_POS, _noun_chunks, chunk_spans
+from papergraph.nlp.spans import _BREAKS, _MAX_TOKENS, _SKIP_POS, chunk_spans
 from papergraph.nlp.tokens import TokenColumns
 
 TEXTS = [
@@ -142,8 +142,3 @@ def test_sentence_groups_are_each_sentences_word_groups(docs):
                                                                          [t.whitespace_ for t in s])]
                     for s in doc.sents]
         assert toks.sentence_groups() == expected
-
-
-def test_noun_chunks_from_columns_are_spacys(docs):
-    for doc in docs:
-        assert _noun_chunks(doc, TokenColumns(doc)) == [(c.start, c.end) for c in doc.noun_chunks], doc.text

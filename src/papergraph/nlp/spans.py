@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import re
 
-from spacy.lang.en.syntax_iterators import noun_chunks as _english_noun_chunks
 from spacy.tokens import Doc
 
 from ..model import ExtractedConcept, Mention
@@ -49,12 +48,8 @@ def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, i
     """
     out: list[tuple[int, int, bool]] = []
     try:  # doc.noun_chunks as (start, end, label), without making their Span objects
-        if doc.noun_chunks_iterator is _english_noun_chunks and doc.has_annotation("DEP"):
-            toks = toks or TokenColumns.of(doc)
-            chunks = _noun_chunks(doc, toks)
-        else:
-            chunks = (list(doc.noun_chunks_iterator(doc)) if doc.noun_chunks_iterator is not None
-                      else [(c.start, c.end, c.label) for c in doc.noun_chunks])
+        chunks = (list(doc.noun_chunks_iterator(doc)) if doc.noun_chunks_iterator is not None
+                  else [(c.start, c.end, c.label) for c in doc.noun_chunks])
     except ValueError:  # no parse
         return out
     if not chunks:
@@ -76,35 +71,6 @@ def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, i
             if pos[s] in _SKIP_POS or punct[s]:
                 continue
             out.append((s, end + 1, plural))
-    return out
-
-
-_NP_DEPS = frozenset({"oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos", "attr", "ROOT"})
-
-
-def _noun_chunks(doc: Doc, toks: TokenColumns) -> list[tuple[int, int]]:
-    """``spacy.lang.en.syntax_iterators.noun_chunks(doc)`` as ``(start, end)``, read from the token
-    columns (a Token object only for a noun's left edge, which the columns do not hold)."""
-    pos, dep, head = toks.pos, toks.dep, toks.head
-    out = []
-    prev_end = -1
-    for i, p in enumerate(pos):
-        if p not in ("NOUN", "PROPN", "PRON"):
-            continue
-        left = doc[i].left_edge.i
-        if left <= prev_end:  # no nested chunks
-            continue
-        d = dep[i]
-        if d in _NP_DEPS:
-            prev_end = i
-            out.append((left, i + 1))
-        elif d == "conj":
-            h = head[i]
-            while dep[h] == "conj" and head[h] < h:
-                h = head[h]
-            if dep[h] in _NP_DEPS:  # coordinated to a noun phrase
-                prev_end = i
-                out.append((left, i + 1))
     return out
 
 
