@@ -67,3 +67,25 @@ def test_a_benchmark_name_inside_a_clause_does_not_type_the_clause(nlp):
 def test_a_measure_at_a_cut_off_is_a_metric(nlp, text, name):
     types, _ = cue(nlp, text, name)
     assert strongest(types) == "Metric"
+
+
+def roles_of(nlp, text, name):
+    """The role rules the cue component gives candidate ``name`` in ``text``."""
+    return [r for r in cue(nlp, text, name)[1] if r.startswith("role:")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Agents pay before each request; we call this Gated Crawl Pricing.", "Gated Crawl Pricing"),
+    ("We term it Lattice Echo Tuning and study its limits.", "Lattice Echo Tuning"),
+])
+def test_a_name_given_to_this_or_it_is_proposed(nlp, text, name):
+    assert "role:called" in roles_of(nlp, text, name)
+
+
+def test_a_name_after_a_demonstrative_alone_is_not_called(nlp):
+    assert "role:called" not in roles_of(nlp, "Prior systems use this Gated Crawl Pricing too.", "Gated Crawl Pricing")
+
+
+def test_an_apposition_with_our_says_the_papers_own(nlp):
+    assert "role:our-appos" in roles_of(nlp, "We evaluate GraphPilot, our planner for warehouse robots.", "GraphPilot")
+    assert "role:our-appos" not in roles_of(nlp, "We evaluate GraphPilot, a planner for warehouse robots.", "GraphPilot")

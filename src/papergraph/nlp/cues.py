@@ -225,6 +225,9 @@ class Cues:
             if role:
                 c["roles"][role] = c["roles"].get(role, 0.0) + 1.0
                 c["rules"].append(f"role:{rule}")
+            if _our_apposition(tok):
+                c["roles"]["proposed"] = c["roles"].get("proposed", 0.0) + 1.0
+                c["rules"].append("role:our-appos")
             if _named_before(doc, c["ts"]):
                 c["roles"]["proposed"] = c["roles"].get("proposed", 0.0) + 1.0
                 c["rules"].append("role:called")
@@ -234,12 +237,12 @@ class Cues:
         return doc
 
 
-_NAMING = {"called", "named", "dubbed", "termed", "coined", "name", "call", "term", "dub", "known", "referred",
-           "denoted"}
+_NAMING = {"namely", "called", "named", "dubbed", "termed", "coined", "name", "call", "term", "dub", "known",
+           "referred", "denoted"}
 
 
 def _named_before(doc: Doc, start: int) -> bool:
-    """True after "called X", "known as X", "we name as the X", "referred to as X", "our X"."""
+    """True after "called X", "known as X", "we name as the X", "referred to as X", "namely X", "our X"."""
     k = start - 1
     while k >= 0 and _skipped_before_name(doc[k]):
         k -= 1
@@ -258,7 +261,18 @@ def _named_before(doc: Doc, start: int) -> bool:
 
 
 def _skipped_before_name(tok: Token) -> bool:
-    return tok.lower_ in ("the", "a", "an", '"', "“", "``", "'") or tok.is_quote
+    """Words between a naming word and the name: "called the X", "we call this X", "dubbed: X"."""
+    return tok.lower_ in _BEFORE_NAME or tok.is_quote
+
+
+_BEFORE_NAME = {"the", "a", "an", '"', "“", "``", "'", "this", "it", "them", "these", "namely", ":"}
+
+
+def _our_apposition(tok: Token) -> bool:
+    """True for "X, our ..." and "our ..., X,": an apposition that says the paper's own."""
+    if tok.dep_ == "appos" and any(c.lower_ == "our" for c in tok.head.children):
+        return True
+    return any(c.dep_ == "appos" and any(g.lower_ == "our" for g in c.children) for c in tok.children)
 
 
 def _sent_index(starts: list[int], i: int) -> int:

@@ -239,6 +239,10 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
                 f.update([_SB[w] for w in ctx.sentence_words(fld, start)])
             else:
                 f.update([_SB[w] for w in index.role_words(sentence_start(text, start), start)])
+        if fld == "title":
+            src.update(_title_position(text, start, end))
+        elif _ENUM.search(text, start - 40 if start > 40 else 0, start):
+            src.add("enum")  # "(ii) a X", "First, X", "The second stage, X,": one of the paper's listed parts
         if fld == "title" and text[end:end + 1] == ":":
             add_src("title-colon")
         inside, contains = ctx.nesting.get((fld, start, end), (False, False))
@@ -249,6 +253,21 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
     f |= src
     f |= head
     return sorted(f), sorted(src), sorted(head)
+
+
+_ENUM = re.compile(r"\((?:\d|i{1,3}|iv|v|[a-d])\)|\b(?:[Ff]irst|[Ss]econd|[Tt]hird|[Ff]inally),|\b\d\)\s|stage,")
+_TITLE_LINK = re.compile(r"\s*(for|with|via|in|on|of|to|through|and|by|from)\b", re.I)
+
+
+def _title_position(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """Where a title mention stands ("tpos=": its start, after the title's "Name:", or within) and
+    the linking word after it ("tnx=for", "tnx=end"), and the two paired."""
+    before = text[:start].rstrip()
+    after_name = before.endswith((":", "—", " -", "–"))
+    pos = "tpos=start" if not before else "tpos=after-colon" if after_name else "tpos=mid"
+    m = _TITLE_LINK.match(text, end)
+    nxt = "tnx=" + (m.group(1).lower() if m else "other" if text[end:].strip() else "end")
+    return f"{pos}|{nxt}", pos, nxt
 
 
 def _sentence_words(ctx: Context, field: str, start: int) -> set[str]:
