@@ -255,7 +255,8 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
     return sorted(f), sorted(src), sorted(head)
 
 
-_ENUM = re.compile(r"\((?:\d|i{1,3}|iv|v|[a-d])\)|\b(?:[Ff]irst|[Ss]econd|[Tt]hird|[Ff]inally),|\b\d\)\s|stage,")
+_ENUM = re.compile(r"\((?:\d|i{1,3}|iv|v|[a-d])\)|\b(?:[Ff]irst|[Ss]econd|[Tt]hird|[Ff]inally),|\b\d\)\s"
+                   r"|(?:stage|step|phase|module|component),|\b(?:two|three|four|several) [\w -]{0,30}:")
 _TITLE_LINK = re.compile(r"\s*(for|with|via|in|on|of|to|through|and|by|from)\b", re.I)
 
 
