@@ -76,26 +76,16 @@ def child_spacy(path: str, batch_size: int, own: bool = False) -> dict:
     """The floor: the model papergraph loads, the same components excluded, nothing added.
 
     ``own``: the English pipeline as papergraph runs it (its tokenizer fixes and its table-lookup
-    attribute ruler, :mod:`papergraph.nlp.attribute_ruler`), still without papergraph's components.
+    attribute ruler, :func:`papergraph.nlp.load_english`), still without papergraph's components.
     """
-    import spacy
-
-    from papergraph import nlp as pg_nlp
-    from papergraph.nlp.attribute_ruler import use_fast_attribute_ruler
+    from papergraph.errors import ConfigError
+    from papergraph.nlp import load_english
 
     papers = _papers(path)
-    nlp = None
-    for name in pg_nlp._model_name(None):  # the model papergraph would load, in its order
-        try:
-            nlp = spacy.load(name, exclude=list(pg_nlp._UNUSED))
-            break
-        except OSError:
-            continue
-    if nlp is None:
-        raise SystemExit("bench: no spaCy model installed")
-    if own:
-        pg_nlp._fix_tokenizer(nlp)
-        use_fast_attribute_ruler(nlp)
+    try:
+        nlp = load_english(tokenizer_fixes=own, table_attribute_ruler=own)
+    except ConfigError as e:
+        raise SystemExit(f"bench: {e}") from None
     name = f"{nlp.meta['lang']}_{nlp.meta['name']}"
     texts = [t for p in papers for t in (p.title or "", p.abstract or "")]
     t0 = time.perf_counter()

@@ -1,11 +1,11 @@
 """papergraph's table-lookup attribute ruler gives spaCy's own attribute ruler's output."""
 
 import pytest
-import spacy
 from spacy.pipeline import AttributeRuler
 
 from papergraph.ingest import read_inputs
-from papergraph.nlp import _UNUSED, _fix_tokenizer, _model_name, load_pipeline
+from papergraph.errors import ConfigError
+from papergraph.nlp import load_english, load_pipeline
 from papergraph.nlp.attribute_ruler import FastAttributeRuler, use_fast_attribute_ruler
 
 # Written for this test: contractions, colloquial forms, whitespace tokens, pronouns as subject
@@ -22,14 +22,10 @@ SENTENCES = [
 
 def _stock():
     """The English pipeline as papergraph loads it (its tokenizer fixes), with spaCy's attribute ruler."""
-    for name in _model_name(None):
-        try:
-            nlp = spacy.load(name, exclude=list(_UNUSED))
-        except OSError:
-            continue
-        _fix_tokenizer(nlp)
-        return nlp
-    pytest.skip("no spaCy English model installed")
+    try:
+        return load_english(table_attribute_ruler=False)
+    except ConfigError:
+        pytest.skip("no spaCy English model installed")
 
 
 def _tokens(doc):

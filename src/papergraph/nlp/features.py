@@ -217,9 +217,9 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
         else:
             head.add("nx=</s>")
             add("nx2=")
-        if "(" in text[end:end + 2] and text[end:end + 2].lstrip().startswith("("):
+        if text[end:end + 2].lstrip().startswith("("):
             add("paren-after")
-        if "(" in text[start - 2 if start > 2 else 0:start] and text[max(0, start - 2):start].rstrip().endswith("("):
+        if text[max(0, start - 2):start].rstrip().endswith("("):
             add("paren-before")
         span = _span(toks, doc, start, end) if toks is not None else None
         if span is not None:
@@ -242,7 +242,7 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
         if fld == "title":
             src.update(_title_position(text, start, end))
         elif _ENUM.search(text, start - 40 if start > 40 else 0, start):
-            src.add("enum")  # "(ii) a X", "First, X", "The second stage, X,": one of the paper's listed parts
+            add_src("enum")  # "(ii) a X", "First, X", "The second stage, X,": one of the paper's listed parts
         if fld == "title" and text[end:end + 1] == ":":
             add_src("title-colon")
         inside, contains = ctx.nesting.get((fld, start, end), (False, False))
