@@ -77,6 +77,7 @@ def roles_of(nlp, text, name):
 @pytest.mark.parametrize("text, name", [
     ("Agents pay before each request; we call this Gated Crawl Pricing.", "Gated Crawl Pricing"),
     ("We term it Lattice Echo Tuning and study its limits.", "Lattice Echo Tuning"),
+    ("We add a second cache, namely Drift Ledger Cache, to the retriever.", "Drift Ledger Cache"),
 ])
 def test_a_name_given_to_this_or_it_is_proposed(nlp, text, name):
     assert "role:called" in roles_of(nlp, text, name)

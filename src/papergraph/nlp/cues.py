@@ -265,7 +265,7 @@ def _skipped_before_name(tok: Token) -> bool:
     return tok.lower_ in _BEFORE_NAME or tok.is_quote
 
 
-_BEFORE_NAME = {"the", "a", "an", '"', "“", "``", "'", "this", "it", "them", "these", "namely", ":"}
+_BEFORE_NAME = {"the", "a", "an", '"', "“", "``", "'", "this", "it", "them", "these", ":"}  # not "namely": a naming word
 
 
 def _our_apposition(tok: Token) -> bool:
