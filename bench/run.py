@@ -76,14 +76,15 @@ def child_spacy(path: str, batch_size: int, own: bool = False) -> dict:
     """The floor: the model papergraph loads, the same components excluded, nothing added.
 
     ``own``: the English pipeline as papergraph runs it (its tokenizer fixes and its table-lookup
-    attribute ruler, :func:`papergraph.nlp.load_english`), still without papergraph's components.
+    attribute ruler and lemmatizer, :func:`papergraph.nlp.load_english`), still without papergraph's
+    components.
     """
     from papergraph.errors import ConfigError
     from papergraph.nlp import load_english
 
     papers = _papers(path)
     try:
-        nlp = load_english(tokenizer_fixes=own, table_attribute_ruler=own)
+        nlp = load_english(tokenizer_fixes=own, table_lookups=own)
     except ConfigError as e:
         raise SystemExit(f"bench: {e}") from None
     name = f"{nlp.meta['lang']}_{nlp.meta['name']}"

@@ -1,4 +1,4 @@
-"""papergraph's table-lookup attribute ruler gives spaCy's own attribute ruler's output."""
+"""papergraph's table-lookup attribute ruler (and lemmatizer) give spaCy's own components' output."""
 
 import pytest
 from spacy.pipeline import AttributeRuler
@@ -23,7 +23,7 @@ SENTENCES = [
 def _stock():
     """The English pipeline as papergraph loads it (its tokenizer fixes), with spaCy's attribute ruler."""
     try:
-        return load_english(table_attribute_ruler=False)
+        return load_english(table_lookups=False)
     except ConfigError:
         pytest.skip("no spaCy English model installed")
 
