@@ -202,3 +202,20 @@ def test_a_span_holding_two_kept_concepts_is_a_clause_not_a_concept():
     assert not _holds_two([(0, 5)], 0, 12)                # "GPT-4 Turbo" holds one name
     assert not _holds_two([(0, 9), (4, 12)], 0, 20)       # overlapping inner spans are one thing
     assert not _holds_two([(0, 27), (30, 40)], 0, 27)     # the span itself is not inside itself
+
+
+def test_a_name_ending_in_its_own_data_kind_word_is_a_benchmark():
+    from papergraph.model import ExtractedConcept
+    from papergraph.nlp.scorer import _named_kind
+
+    scores = {"Model": 0.1, "Benchmark": 1.2, "Method": 1.5, "Task": 0.0, "Metric": 0.0}
+    for name in ("Plover Reasoning Benchmark", "Tales as Tests Benchmark", "Quill Code Corpus", "Heron-QA Dataset"):
+        c = ExtractedConcept(name=name, type="Method", rules=["name"])
+        types, typ = _named_kind(c, dict(scores), "Method")
+        assert typ == "Benchmark" and max(types, key=types.get) == "Benchmark", name
+        assert types["Benchmark"] == pytest.approx(sum(scores.values()), abs=1e-3)
+        assert "type:named-kind" in c.rules
+    for name in ("synthetic dataset", "benchmark", "Plover dataset", "Reasoning Benchmarking"):
+        c = ExtractedConcept(name=name, type="Method")
+        assert _named_kind(c, dict(scores), "Method") == (scores, "Method"), name
+        assert c.rules == []

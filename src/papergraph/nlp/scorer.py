@@ -12,7 +12,9 @@ candidates (:mod:`papergraph.nlp.spans`) are described by features
 Kept candidates whose mentions all lie inside a better-scored kept candidate are dropped
 (so "reasoning" inside "efficient reasoning" is not kept twice unless it stands alone).
 The probabilities become the concept's ``type_scores`` and ``confidence``, and ``rules``
-gains ``scorer`` so every decision keeps its provenance.
+gains ``scorer`` so every decision keeps its provenance. One rule overrides the type: a name
+that ends in its own capitalised kind word ("Mental-Ability Reasoning Benchmark", "… Dataset",
+"… Corpus") is a Benchmark, whatever its context (rule ``type:named-kind``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from importlib import resources
 
 from spacy.language import Language
@@ -36,6 +39,9 @@ __all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "apply", "decide
 
 DEFAULT_WEIGHTS = "scorer.json"
 CONCEPT_LABELS = ("NONE",) + CONCEPT_TYPES
+# A name of capitalised words (and small joining words) ending in a data kind word.
+_NAMED_DATA = re.compile(r"^[A-Z0-9][\w'*+.-]*[ -](?:(?:[A-Z0-9][\w'*+.-]*|as|of|for|and|in|on|to|with|the)[ -])*"
+                         r"(?:Benchmark|Dataset|Data[ -]?[Ss]et|Corpus)$")
 
 
 class ScorerModel:
@@ -112,7 +118,7 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
         if keep >= min(bar, model.proposed_threshold):
             scored.append((keep, keep >= bar, c, f, p))
     scored.sort(key=lambda t: -t[0])
-    typed = [_typed(p) for _, _, _, _, p in scored]
+    typed = [_named_kind(c, *_typed(p)) for _, _, c, _, p in scored]
     roles = _roles(model, ctx, [(c, f, typ) for (_, _, c, f, _), (_, typ) in zip(scored, typed)])
     kept: list[ExtractedConcept] = []
     taken: dict[str, list[tuple[int, int]]] = {}
@@ -138,6 +144,16 @@ def _typed(p) -> tuple[dict[str, float], str]:
     """The type scores of a candidate's concept probabilities ``p`` and its most probable type."""
     types = {t: round(float(p[i + 1]) * 3.0, 3) for i, t in enumerate(CONCEPT_TYPES)}
     return types, max(CONCEPT_TYPES, key=lambda t: types[t])
+
+
+def _named_kind(c: ExtractedConcept, types: dict[str, float], typ: str) -> tuple[dict[str, float], str]:
+    """Benchmark, with all the type scores (the corpus vote reads them), for a name that says it
+    is one (``_NAMED_DATA``); else ``types`` and ``typ``."""
+    if typ != "Benchmark" and _NAMED_DATA.match(c.name):
+        if "type:named-kind" not in c.rules:
+            c.rules = [*c.rules, "type:named-kind"]
+        return {t: round(sum(types.values()), 3) if t == "Benchmark" else 0.0 for t in types}, "Benchmark"
+    return types, typ
 
 
 def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept, list[str], str]]) -> list[str]:
