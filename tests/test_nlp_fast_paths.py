@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from papergraph.nlp import COMPONENTS, load_pipeline
-from papergraph.nlp.features import _ROLE_WORDS, Context, _shape, _span, _words
+from papergraph.nlp.features import _ENUM, _ENUM_MARK, _ROLE_WORDS, Context, _shape, _span, _words
 from papergraph.nlp.lexicon import lexicon_for
 from papergraph.nlp.shapes import word_groups
 from papergraph.nlp.linear import LinearModel
@@ -69,6 +69,49 @@ def test_sentence_role_words_are_those_of_the_slice(docs):
         for start in range(len(text) + 1):
             left = max(text.rfind(". ", 0, start), 0)
             assert ctx.sentence_words("abstract", start) == set(_words(text[left:start])) & _ROLE_WORDS, (text, start)
+
+
+def test_first_and_last_two_words_are_those_of_the_slice(docs):
+    lex = lexicon_for(None)
+    texts = [d.text for d in docs] + ["e.g. GPT-4-based X-powered ... (ii) we-use ..a.b.. x--y 'quoted' end-",
+                                      "", "a", "-- ..", "word"]
+    for text in texts:
+        ctx = Context({"abstract": text}, {}, lex, [])
+        index = ctx.view("abstract")[5]
+        if index is None:  # lower-casing changes offsets: the features scan the slices
+            continue
+        for a in range(len(text) + 2):
+            for b in (a, a + 1, a + 2, a + 7, a + 40):
+                words = _words(text[a:b])
+                assert index.last_two(a, b) == words[-2:], (text, a, b)
+                assert index.first_two(a, b) == words[:2], (text, a, b)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` outside any group or character class."""
+    parts, depth, start, k = [], 0, 0, 0
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            k += 1  # an escaped character
+        elif c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:k])
+            start = k + 1
+        k += 1
+    return parts + [pattern[start:]]
+
+
+def test_every_listed_part_match_holds_a_mark():
+    """_mention_features runs _ENUM only on a window holding one of _ENUM_MARK's characters."""
+    alternatives = _top_level_alternatives(_ENUM.pattern)
+    assert len(alternatives) >= 5
+    for alt in alternatives:
+        assert alt.endswith((r"\)", ",", ":", r"\)\s")), alt
+    assert all(_ENUM_MARK.search(m.group()) for m in _ENUM.finditer("(ii) a, First, 2) b three parts: stage, (c)"))
 
 
 def test_word_shapes_follow_the_character_rule():

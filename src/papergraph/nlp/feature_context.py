@@ -165,6 +165,28 @@ class _WordIndex:
             out.add(cut)
         return out
 
+    def last_two(self, left: int, start: int) -> list[str]:
+        """``_WORD.findall(low, left, start)[-2:]``: the last two words starting in the slice, the
+        last one cut at ``start`` (a scan of the slice is in step with the text's from its first
+        whole word on); else the scan itself."""
+        starts = self.starts
+        j = bisect.bisect_left(starts, start)
+        if j - bisect.bisect_left(starts, left) < 2:
+            return _WORD.findall(self.low, left, start)[-2:]
+        low, end = self.low, self.ends[j - 1]
+        return [low[starts[j - 2]:self.ends[j - 2]], low[starts[j - 1]:end if end < start else start]]
+
+    def first_two(self, end: int, stop: int) -> list[str]:
+        """``_WORD.findall(low, end, stop)[:2]``: the first two words starting in the slice, cut at
+        ``stop``, when no word runs over ``end`` (its tail would come first); else the scan itself."""
+        starts, ends = self.starts, self.ends
+        k = bisect.bisect_left(starts, end)
+        if k and ends[k - 1] > end:
+            return _WORD.findall(self.low, end, stop)[:2]
+        low = self.low
+        return [low[starts[i]:ends[i] if ends[i] < stop else stop] for i in range(k, min(k + 2, len(starts)))
+                if starts[i] < stop]
+
 
 def _nesting(spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool]]:
     """``(field, start, end) -> (inside another span, contains another span)``, in O(n log n).

@@ -195,7 +195,6 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
     if n_title:
         src.add("title")
     head = set()
-    findall = _WORD.findall
     add, add_src = f.add, src.add
     for m in mentions[:4] if len(mentions) > 4 else mentions:
         fld, start, end = m.field, m.start, m.end
@@ -204,7 +203,7 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
         if low is None:
             before, after = _words(text[w0:start]), _words(text[end:end + 40])
         else:
-            before, after = findall(low, w0, start), findall(low, end, end + 40)
+            before, after = index.last_two(w0, start), index.first_two(end, end + 40)
         if before:
             head.add("pv=" + before[-1])
             add("pv2=" + " ".join(before[-2:]))
@@ -241,7 +240,7 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
                 f.update([_SB[w] for w in index.role_words(sentence_start(text, start), start)])
         if fld == "title":
             src.update(_title_position(text, start, end))
-        elif _ENUM.search(text, start - 40 if start > 40 else 0, start):
+        elif _ENUM_MARK.search(text, w0, start) and _ENUM.search(text, w0, start):
             add_src("enum")  # "(ii) a X", "First, X", "The second stage, X,": one of the paper's listed parts
         if fld == "title" and text[end:end + 1] == ":":
             add_src("title-colon")
@@ -257,6 +256,8 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
 
 _ENUM = re.compile(r"\((?:\d|i{1,3}|iv|v|[a-d])\)|\b(?:[Ff]irst|[Ss]econd|[Tt]hird|[Ff]inally),|\b\d\)\s"
                    r"|(?:stage|step|phase|module|component),|\b(?:two|three|four|several) [\w -]{0,30}:")
+#: A character every match of ``_ENUM`` holds (each alternative ends at one): a window without one holds none.
+_ENUM_MARK = re.compile(r"[),:]")
 _TITLE_LINK = re.compile(r"\s*(for|with|via|in|on|of|to|through|and|by|from)\b", re.I)
 
 
