@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..model import ExtractedConcept
-from .feature_context import _ROLE_WORDS, _WORD, Context, _span, _words, sentence_start
+from .feature_context import _ROLE_WORDS, Context, _span, _words, sentence_start
 from .frequency import zipf
 from .lexicon import Lexicon
 from .shapes import is_acronym, is_name_token, singular
