@@ -11,6 +11,7 @@ from papergraph.nlp.features import _ENUM, _ENUM_MARK, _ROLE_WORDS, Context, _sh
 from papergraph.nlp.lexicon import lexicon_for
 from papergraph.nlp.shapes import word_groups
 from papergraph.nlp.linear import LinearModel
+from papergraph.nlp.scorer import ScorerModel, _joint_rows
 from papergraph.nlp.spans import _BREAKS, _MAX_TOKENS, _SKIP_POS, chunk_spans
 from papergraph.nlp.tokens import TokenColumns
 
@@ -176,6 +177,26 @@ def test_linear_proba_each_is_proba_of_each_example():
     for row, ex in zip(P, examples):
         assert np.array_equal(row, m.proba(ex)), ex
     assert m.proba_each([]).shape == (0, 4)
+
+
+def test_joint_rows_score_as_each_model_alone():
+    """The scorer looks each feature up once in both models' vocabularies (scorer._joint_rows)."""
+    rng = np.random.default_rng(7)
+    names = [f"f{i}" for i in range(60)]
+
+    def model(labels, vocab):
+        return LinearModel(labels, rng.normal(size=len(labels)),
+                           {f: rng.normal(size=len(labels)) * 10.0 ** rng.integers(-4, 4) for f in vocab})
+
+    concept, role = model(("a", "b", "c"), names[:40]), model(("p", "u"), names[25:55])  # some in one only
+    scorer_model = ScorerModel(concept, role)
+    feats = [list(rng.choice(names + ["unknown"], size=int(rng.integers(0, 40)))) for _ in range(30)] + [[]]
+    probs, role_rows = _joint_rows(scorer_model, feats)
+    assert np.array_equal(np.array(probs), concept.proba_many(feats))
+    index, zero = role.index()
+    extra = [str(f) for f in rng.choice(names, size=5)]
+    rows = [r.tolist() + [index.get(f, zero) for f in extra] for r in role_rows]
+    assert np.array_equal(role.proba_each_rows(rows), role.proba_each([f + extra for f in feats]))
 
 
 def test_sentence_groups_are_each_sentences_word_groups(docs):

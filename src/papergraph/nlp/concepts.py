@@ -64,9 +64,12 @@ def choose_name(forms: list[tuple[str, bool, str]]) -> str:
 
     Abstract forms are preferred to title forms (titles are Title Cased).
     """
-    full = [f for f in forms if not is_acronym(f[0])] or forms
-    full.sort(key=lambda f: (f[2] != "abstract", -len(f[0].split()), -len(f[0]), f[1]))
-    text, plural, _ = full[0]
+    if len(forms) == 1:  # (most chunk candidates)
+        text, plural, _ = forms[0]
+    else:
+        full = [f for f in forms if not is_acronym(f[0])] or forms
+        full.sort(key=lambda f: (f[2] != "abstract", -len(f[0].split()), -len(f[0]), f[1]))
+        text, plural, _ = full[0]
     if plural or (is_acronym(text) and text.endswith("s") and text[-2:-1].isupper()):
         head, sep, last = text.rpartition(" ")
         text = head + sep + singular(last)
