@@ -88,6 +88,18 @@ def test_first_and_last_two_words_are_those_of_the_slice(docs):
                 assert index.first_two(a, b) == words[:2], (text, a, b)
 
 
+def test_conj_features_are_the_conjuncts_gazetteer_types(docs):
+    lex = lexicon_for(None)
+    seen = 0
+    for doc in docs:
+        ctx = Context({"abstract": doc.text}, {"abstract": doc}, lex, [])
+        for tok in doc:
+            expected = [f"conj-gaz={lex.gazetteer_type(o.text)}" for o in tok.conjuncts[:4] if lex.gazetteer_type(o.text)]
+            assert ctx.conj_features("abstract", tok.i) == expected == ctx.conj_features("abstract", tok.i)
+            seen += bool(expected)
+    assert seen  # the texts name known things in a list ("GPT-4o ... and ...")
+
+
 def _top_level_alternatives(pattern: str) -> list[str]:
     """The alternatives of ``pattern`` outside any group or character class."""
     parts, depth, start, k = [], 0, 0, 0

@@ -326,7 +326,7 @@ def _concept(members, texts, sentences, lex: Lexicon, fuller: dict[str, str] | N
     forms = [(c["text"], c.get("plural", False), f) for f, c in members]
     canon = lex.alias_of.get(fold(forms[0][0]))
     name = canon or choose_name(forms)
-    long_form = next((fuller[fold(t)] for t, _, _ in forms if fold(t) in (fuller or {})), None)
+    long_form = next((fuller[fold(t)] for t, _, _ in forms if fold(t) in fuller), None) if fuller else None
     if long_form and not canon and fold(long_form) != fold(name):
         forms.append((name, False, "abstract"))
         name = long_form

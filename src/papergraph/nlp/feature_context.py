@@ -62,6 +62,7 @@ class Context:
         self._conj_heads: dict[str, set[int]] = {}
         self._word_index: dict[str, _WordIndex] = {}
         self._views: dict[str, tuple] = {}
+        self._conj: dict[tuple[str, int], list[str]] = {}
 
     def view(self, field: str) -> tuple:
         """``(text, lower(field), columns(field), doc, conj_heads(field), word index)`` of a field, made
@@ -78,6 +79,16 @@ class Context:
             v = self._views[field] = (text, low, toks, self._docs.get(field),
                                       self.conj_heads(field) if toks is not None else None, index)
         return v
+
+    def conj_features(self, field: str, root: int) -> list[str]:
+        """"conj-gaz=<type>" of each of the first four conjuncts of the field's token ``root`` that
+        the gazetteer knows, made once per token (nested candidates share their root)."""
+        out = self._conj.get((field, root))
+        if out is None:
+            gazetteer_type = self.lex.gazetteer_type
+            out = self._conj[(field, root)] = [f"conj-gaz={g}" for g in (gazetteer_type(other.text) for other in
+                                                                         self._docs[field][root].conjuncts[:4]) if g]
+        return out
 
     def columns(self, field: str) -> TokenColumns | None:
         """The token columns of the field's doc (None without a doc)."""

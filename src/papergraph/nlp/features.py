@@ -16,7 +16,7 @@ import numpy as np
 
 from ..model import ExtractedConcept
 from .feature_context import _ROLE_WORDS, Context, _span, _words, sentence_start
-from .frequency import zipf
+from . import frequency
 from .lexicon import Lexicon
 from .shapes import is_acronym, is_name_token, singular
 
@@ -126,7 +126,8 @@ def _frequency_features(name: str) -> list[str]:
     """How common the name's words are in English (:func:`~papergraph.nlp.frequency.zipf`, whole
     Zipf units): its last word's, its rarest word's, and pairs of them with the word count and
     the word before the last; a name of everyday words is rarely a concept on its own."""
-    zs = [int(min(7.0, zipf(w.lower()))) for w in _LETTER_WORD.findall(name)]
+    table = frequency.load()  # (zipf's table)
+    zs = [int(min(7.0, table.get(w.lower(), 0.0))) for w in _LETTER_WORD.findall(name)]
     if not zs:
         return ["znone"]
     last, rarest = zs[-1], min(zs)
@@ -230,14 +231,11 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
             add(f"govdep={dep}:{gov}")
             add("pp=" + "_".join(toks.pos[a:b if b < a + 4 else a + 4]))
             if dep == "conj" or root in conj_heads:  # else the root has no conjuncts
-                for other in doc[root].conjuncts[:4]:
-                    g = ctx.lex.gazetteer_type(other.text)
-                    if g:
-                        add(f"conj-gaz={g}")
+                f.update(ctx.conj_features(fld, root))
             if index is None:
                 f.update([_SB[w] for w in ctx.sentence_words(fld, start)])
             else:
-                f.update([_SB[w] for w in index.role_words(sentence_start(text, start), start)])
+                f.update(map(_SB.__getitem__, index.role_words(sentence_start(text, start), start)))
         if fld == "title":
             src.update(_title_position(text, start, end))
         elif _ENUM_MARK.search(text, w0, start) and _ENUM.search(text, w0, start):
