@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 
 from ..model import CONCEPT_TYPES, ExtractedConcept, Mention, Paper, PaperExtraction
 from .canonical import concept_key
-from .lexicon import Lexicon, fold, lexicon_for
+from .lexicon import Lexicon, lexicon_for
+from .lexicon import fold as _plain_fold
 from .shapes import bad_name, is_acronym, is_name_token, singular
 from .tokens import TokenColumns, doc_text
 
@@ -34,6 +35,7 @@ _VERBISH = re.compile(r"\b(is|are|can|do|does|make|makes|not|how|what|why|when|s
 
 
 _concept_key = functools.lru_cache(maxsize=1 << 16)(concept_key)  # a pure function of a string
+fold = functools.lru_cache(maxsize=1 << 16)(_plain_fold)  # (the same: each form is folded several times)
 
 
 def title_prefix(title: str) -> tuple[int, int] | None:
