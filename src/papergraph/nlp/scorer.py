@@ -174,9 +174,7 @@ def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept,
 def _joint_rows(model: ScorerModel, feats: list[list[str]]) -> tuple[list[list[float]], list[np.ndarray]]:
     """The concept model's probabilities of each candidate's features (``proba_many``) and the role
     model's rows of them, from one look-up of each feature in both models' joint vocabulary."""
-    joint = model.__dict__.get("_joint")
-    if joint is None:
-        joint = model.__dict__["_joint"] = _Joint(model.concept, model.role)
+    joint = _joint(model)
     lengths = [len(f) for f in feats]
     keys = np.fromiter(map(joint.index.get, itertools.chain.from_iterable(feats), itertools.repeat(joint.unknown)),
                        dtype=np.int64, count=sum(lengths))
@@ -184,6 +182,15 @@ def _joint_rows(model: ScorerModel, feats: list[list[str]]) -> tuple[list[list[f
     role = joint.role[keys]
     ends = itertools.accumulate(lengths)
     return probs, [role[e - n:e] for n, e in zip(lengths, ends)]
+
+
+def _joint(model: ScorerModel) -> "_Joint":
+    """The :class:`_Joint` vocabulary of the model's two linear models, made once (kept with the
+    concept model: a copy of the weights with another threshold shares it)."""
+    hit = model.concept.__dict__.get("_joint")
+    if hit is None or hit[0] is not model.role:
+        hit = model.concept.__dict__["_joint"] = (model.role, _Joint(model.concept, model.role))
+    return hit[1]
 
 
 class _Joint:
@@ -228,6 +235,8 @@ class Scorer:
             self.model = ScorerModel(m.concept, m.role, threshold=threshold, meta=m.meta, chunks=m.chunks,
                                      chunk_threshold=m.chunk_threshold * threshold / m.threshold,
                                      proposed_threshold=m.proposed_threshold * threshold / m.threshold)
+        if self.model is not None and self.model.concept.dense is None:
+            _joint(self.model)  # now, not during the first paper's extraction
 
     def __call__(self, doc: Doc) -> Doc:
         return doc
