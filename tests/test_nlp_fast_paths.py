@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from papergraph.nlp import COMPONENTS, load_pipeline
-from papergraph.nlp.features import _ENUM, _ENUM_MARK, _ROLE_WORDS, Context, _shape, _span, _words
+from papergraph.nlp.features import _ENUM, _ENUM_MARK, _ROLE_WORDS, Context, _bucket, _shape, _span, _words
 from papergraph.nlp.lexicon import lexicon_for
 from papergraph.nlp.shapes import word_groups
 from papergraph.nlp.linear import LinearModel
@@ -125,6 +125,12 @@ def test_every_listed_part_match_holds_a_mark():
     for alt in alternatives:
         assert alt.endswith((r"\)", ",", ":", r"\)\s")), alt
     assert all(_ENUM_MARK.search(m.group()) for m in _ENUM.finditer("(ii) a, First, 2) b three parts: stage, (c)"))
+
+
+def test_buckets_count_the_edges_below():
+    for edges in ((0.45, 0.6, 0.75, 0.9), (0.0, 0.5, 1.5, 3.0)):
+        for x in (-1.0, -0.0, 0.0, 0.3, 0.45, 0.4500001, 0.5, 0.6, 0.9, 1.5, 2.9999, 3.0, 7.0, float("nan")):
+            assert _bucket(x, edges) == sum(x > e for e in edges), (x, edges)
 
 
 def test_word_shapes_follow_the_character_rule():

@@ -8,6 +8,7 @@ readable table and every decision can be traced to them.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from typing import NamedTuple
@@ -51,7 +52,8 @@ def _shape(text: str) -> str:
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
-    return sum(x > e for e in edges)
+    """How many of the (ascending) ``edges`` lie below ``x``."""
+    return bisect.bisect_left(edges, x)
 
 
 #: Features that are also paired with the candidate's source ("src=chunk|len=2") and with its head.
