@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 
 from papergraph.nlp import COMPONENTS, load_pipeline
-from papergraph.nlp.features import _ROLE_WORDS, Context, _shape, _span, _words
+from papergraph.nlp.features import _ENUM, _ENUM_MARK, _ROLE_WORDS, Context, _bucket, _shape, _span, _words
 from papergraph.nlp.lexicon import lexicon_for
 from papergraph.nlp.shapes import word_groups
 from papergraph.nlp.linear import LinearModel
+from papergraph.nlp.scorer import ScorerModel, _joint_rows
 from papergraph.nlp.spans import _BREAKS, _MAX_TOKENS, _SKIP_POS, chunk_spans
 from papergraph.nlp.tokens import TokenColumns
 
@@ -69,6 +70,67 @@ def test_sentence_role_words_are_those_of_the_slice(docs):
         for start in range(len(text) + 1):
             left = max(text.rfind(". ", 0, start), 0)
             assert ctx.sentence_words("abstract", start) == set(_words(text[left:start])) & _ROLE_WORDS, (text, start)
+
+
+def test_first_and_last_two_words_are_those_of_the_slice(docs):
+    lex = lexicon_for(None)
+    texts = [d.text for d in docs] + ["e.g. GPT-4-based X-powered ... (ii) we-use ..a.b.. x--y 'quoted' end-",
+                                      "", "a", "-- ..", "word"]
+    for text in texts:
+        ctx = Context({"abstract": text}, {}, lex, [])
+        index = ctx.view("abstract")[5]
+        if index is None:  # lower-casing changes offsets: the features scan the slices
+            continue
+        for a in range(len(text) + 2):
+            for b in (a, a + 1, a + 2, a + 7, a + 40):
+                words = _words(text[a:b])
+                assert index.last_two(a, b) == words[-2:], (text, a, b)
+                assert index.first_two(a, b) == words[:2], (text, a, b)
+
+
+def test_conj_features_are_the_conjuncts_gazetteer_types(docs):
+    lex = lexicon_for(None)
+    seen = 0
+    for doc in docs:
+        ctx = Context({"abstract": doc.text}, {"abstract": doc}, lex, [])
+        for tok in doc:
+            expected = [f"conj-gaz={lex.gazetteer_type(o.text)}" for o in tok.conjuncts[:4] if lex.gazetteer_type(o.text)]
+            assert ctx.conj_features("abstract", tok.i) == expected == ctx.conj_features("abstract", tok.i)
+            seen += bool(expected)
+    assert seen  # the texts name known things in a list ("GPT-4o ... and ...")
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` outside any group or character class."""
+    parts, depth, start, k = [], 0, 0, 0
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            k += 1  # an escaped character
+        elif c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:k])
+            start = k + 1
+        k += 1
+    return parts + [pattern[start:]]
+
+
+def test_every_listed_part_match_holds_a_mark():
+    """_mention_features runs _ENUM only on a window holding one of _ENUM_MARK's characters."""
+    alternatives = _top_level_alternatives(_ENUM.pattern)
+    assert len(alternatives) >= 5
+    for alt in alternatives:
+        assert alt.endswith((r"\)", ",", ":", r"\)\s")), alt
+    assert all(_ENUM_MARK.search(m.group()) for m in _ENUM.finditer("(ii) a, First, 2) b three parts: stage, (c)"))
+
+
+def test_buckets_count_the_edges_below():
+    for edges in ((0.45, 0.6, 0.75, 0.9), (0.0, 0.5, 1.5, 3.0)):
+        for x in (-1.0, -0.0, 0.0, 0.3, 0.45, 0.4500001, 0.5, 0.6, 0.9, 1.5, 2.9999, 3.0, 7.0, float("nan")):
+            assert _bucket(x, edges) == sum(x > e for e in edges), (x, edges)
 
 
 def test_word_shapes_follow_the_character_rule():
@@ -133,6 +195,26 @@ def test_linear_proba_each_is_proba_of_each_example():
     for row, ex in zip(P, examples):
         assert np.array_equal(row, m.proba(ex)), ex
     assert m.proba_each([]).shape == (0, 4)
+
+
+def test_joint_rows_score_as_each_model_alone():
+    """The scorer looks each feature up once in both models' vocabularies (scorer._joint_rows)."""
+    rng = np.random.default_rng(7)
+    names = [f"f{i}" for i in range(60)]
+
+    def model(labels, vocab):
+        return LinearModel(labels, rng.normal(size=len(labels)),
+                           {f: rng.normal(size=len(labels)) * 10.0 ** rng.integers(-4, 4) for f in vocab})
+
+    concept, role = model(("a", "b", "c"), names[:40]), model(("p", "u"), names[25:55])  # some in one only
+    scorer_model = ScorerModel(concept, role)
+    feats = [list(rng.choice(names + ["unknown"], size=int(rng.integers(0, 40)))) for _ in range(30)] + [[]]
+    probs, role_rows = _joint_rows(scorer_model, feats)
+    assert np.array_equal(np.array(probs), concept.proba_many(feats))
+    index, zero = role.index()
+    extra = [str(f) for f in rng.choice(names, size=5)]
+    rows = [r.tolist() + [index.get(f, zero) for f in extra] for r in role_rows]
+    assert np.array_equal(role.proba_each_rows(rows), role.proba_each([f + extra for f in feats]))
 
 
 def test_sentence_groups_are_each_sentences_word_groups(docs):

@@ -338,7 +338,7 @@ class Candidates:
                 c = new_candidate(toks, start, end, rule="name-part", conf=0.5, types=types, name=True)
                 c["text"] = c["text"].removesuffix("-based")
                 out.append(c)
-        return [c for c in out if fold(c["text"]) not in lex.never and fold(c["text"])]
+        return [c for c in out if (k := fold(c["text"])) and k not in lex.never]
 
 
 _FUNCTION = {"of", "in", "a", "an", "the", "for", "as", "to", "from", "with", "on"}

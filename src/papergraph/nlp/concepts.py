@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 
 from ..model import CONCEPT_TYPES, ExtractedConcept, Mention, Paper, PaperExtraction
 from .canonical import concept_key
-from .lexicon import Lexicon, fold, lexicon_for
+from .lexicon import Lexicon, lexicon_for
+from .lexicon import fold as _plain_fold
 from .shapes import bad_name, is_acronym, is_name_token, singular
 from .tokens import TokenColumns, doc_text
 
@@ -34,6 +35,7 @@ _VERBISH = re.compile(r"\b(is|are|can|do|does|make|makes|not|how|what|why|when|s
 
 
 _concept_key = functools.lru_cache(maxsize=1 << 16)(concept_key)  # a pure function of a string
+fold = functools.lru_cache(maxsize=1 << 16)(_plain_fold)  # (the same: each form is folded several times)
 
 
 def title_prefix(title: str) -> tuple[int, int] | None:
@@ -64,9 +66,12 @@ def choose_name(forms: list[tuple[str, bool, str]]) -> str:
 
     Abstract forms are preferred to title forms (titles are Title Cased).
     """
-    full = [f for f in forms if not is_acronym(f[0])] or forms
-    full.sort(key=lambda f: (f[2] != "abstract", -len(f[0].split()), -len(f[0]), f[1]))
-    text, plural, _ = full[0]
+    if len(forms) == 1:  # (most chunk candidates)
+        text, plural, _ = forms[0]
+    else:
+        full = [f for f in forms if not is_acronym(f[0])] or forms
+        full.sort(key=lambda f: (f[2] != "abstract", -len(f[0].split()), -len(f[0]), f[1]))
+        text, plural, _ = full[0]
     if plural or (is_acronym(text) and text.endswith("s") and text[-2:-1].isupper()):
         head, sep, last = text.rpartition(" ")
         text = head + sep + singular(last)
@@ -323,7 +328,7 @@ def _concept(members, texts, sentences, lex: Lexicon, fuller: dict[str, str] | N
     forms = [(c["text"], c.get("plural", False), f) for f, c in members]
     canon = lex.alias_of.get(fold(forms[0][0]))
     name = canon or choose_name(forms)
-    long_form = next((fuller[fold(t)] for t, _, _ in forms if fold(t) in (fuller or {})), None)
+    long_form = next((fuller[fold(t)] for t, _, _ in forms if fold(t) in fuller), None) if fuller else None
     if long_form and not canon and fold(long_form) != fold(name):
         forms.append((name, False, "abstract"))
         name = long_form

@@ -62,6 +62,7 @@ class Context:
         self._conj_heads: dict[str, set[int]] = {}
         self._word_index: dict[str, _WordIndex] = {}
         self._views: dict[str, tuple] = {}
+        self._conj: dict[tuple[str, int], list[str]] = {}
 
     def view(self, field: str) -> tuple:
         """``(text, lower(field), columns(field), doc, conj_heads(field), word index)`` of a field, made
@@ -78,6 +79,16 @@ class Context:
             v = self._views[field] = (text, low, toks, self._docs.get(field),
                                       self.conj_heads(field) if toks is not None else None, index)
         return v
+
+    def conj_features(self, field: str, root: int) -> list[str]:
+        """"conj-gaz=<type>" of each of the first four conjuncts of the field's token ``root`` that
+        the gazetteer knows, made once per token (nested candidates share their root)."""
+        out = self._conj.get((field, root))
+        if out is None:
+            gazetteer_type = self.lex.gazetteer_type
+            out = self._conj[(field, root)] = [f"conj-gaz={g}" for g in (gazetteer_type(other.text) for other in
+                                                                         self._docs[field][root].conjuncts[:4]) if g]
+        return out
 
     def columns(self, field: str) -> TokenColumns | None:
         """The token columns of the field's doc (None without a doc)."""
@@ -164,6 +175,28 @@ class _WordIndex:
         if cut in _ROLE_WORDS:
             out.add(cut)
         return out
+
+    def last_two(self, left: int, start: int) -> list[str]:
+        """``_WORD.findall(low, left, start)[-2:]``: the last two words starting in the slice, the
+        last one cut at ``start`` (a scan of the slice is in step with the text's from its first
+        whole word on); else the scan itself."""
+        starts = self.starts
+        j = bisect.bisect_left(starts, start)
+        if j - bisect.bisect_left(starts, left) < 2:
+            return _WORD.findall(self.low, left, start)[-2:]
+        low, end = self.low, self.ends[j - 1]
+        return [low[starts[j - 2]:self.ends[j - 2]], low[starts[j - 1]:end if end < start else start]]
+
+    def first_two(self, end: int, stop: int) -> list[str]:
+        """``_WORD.findall(low, end, stop)[:2]``: the first two words starting in the slice, cut at
+        ``stop``, when no word runs over ``end`` (its tail would come first); else the scan itself."""
+        starts, ends = self.starts, self.ends
+        k = bisect.bisect_left(starts, end)
+        if k and ends[k - 1] > end:
+            return _WORD.findall(self.low, end, stop)[:2]
+        low = self.low
+        return [low[starts[i]:ends[i] if ends[i] < stop else stop] for i in range(k, min(k + 2, len(starts)))
+                if starts[i] < stop]
 
 
 def _nesting(spans: list[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool]]:

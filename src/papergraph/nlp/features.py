@@ -8,6 +8,7 @@ readable table and every decision can be traced to them.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from typing import NamedTuple
@@ -15,8 +16,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..model import ExtractedConcept
-from .feature_context import _ROLE_WORDS, _WORD, Context, _span, _words, sentence_start
-from .frequency import zipf
+from .feature_context import _ROLE_WORDS, Context, _span, _words, sentence_start
+from . import frequency
 from .lexicon import Lexicon
 from .shapes import is_acronym, is_name_token, singular
 
@@ -51,7 +52,8 @@ def _shape(text: str) -> str:
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
-    return sum(x > e for e in edges)
+    """How many of the (ascending) ``edges`` lie below ``x``."""
+    return bisect.bisect_left(edges, x)
 
 
 #: Features that are also paired with the candidate's source ("src=chunk|len=2") and with its head.
@@ -126,7 +128,8 @@ def _frequency_features(name: str) -> list[str]:
     """How common the name's words are in English (:func:`~papergraph.nlp.frequency.zipf`, whole
     Zipf units): its last word's, its rarest word's, and pairs of them with the word count and
     the word before the last; a name of everyday words is rarely a concept on its own."""
-    zs = [int(min(7.0, zipf(w.lower()))) for w in _LETTER_WORD.findall(name)]
+    table = frequency.load()  # (zipf's table)
+    zs = [int(min(7.0, table.get(w.lower(), 0.0))) for w in _LETTER_WORD.findall(name)]
     if not zs:
         return ["znone"]
     last, rarest = zs[-1], min(zs)
@@ -195,7 +198,6 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
     if n_title:
         src.add("title")
     head = set()
-    findall = _WORD.findall
     add, add_src = f.add, src.add
     for m in mentions[:4] if len(mentions) > 4 else mentions:
         fld, start, end = m.field, m.start, m.end
@@ -204,7 +206,7 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
         if low is None:
             before, after = _words(text[w0:start]), _words(text[end:end + 40])
         else:
-            before, after = findall(low, w0, start), findall(low, end, end + 40)
+            before, after = index.last_two(w0, start), index.first_two(end, end + 40)
         if before:
             head.add("pv=" + before[-1])
             add("pv2=" + " ".join(before[-2:]))
@@ -231,17 +233,14 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
             add(f"govdep={dep}:{gov}")
             add("pp=" + "_".join(toks.pos[a:b if b < a + 4 else a + 4]))
             if dep == "conj" or root in conj_heads:  # else the root has no conjuncts
-                for other in doc[root].conjuncts[:4]:
-                    g = ctx.lex.gazetteer_type(other.text)
-                    if g:
-                        add(f"conj-gaz={g}")
+                f.update(ctx.conj_features(fld, root))
             if index is None:
                 f.update([_SB[w] for w in ctx.sentence_words(fld, start)])
             else:
-                f.update([_SB[w] for w in index.role_words(sentence_start(text, start), start)])
+                f.update(map(_SB.__getitem__, index.role_words(sentence_start(text, start), start)))
         if fld == "title":
             src.update(_title_position(text, start, end))
-        elif _ENUM.search(text, start - 40 if start > 40 else 0, start):
+        elif _ENUM_MARK.search(text, w0, start) and _ENUM.search(text, w0, start):
             add_src("enum")  # "(ii) a X", "First, X", "The second stage, X,": one of the paper's listed parts
         if fld == "title" and text[end:end + 1] == ":":
             add_src("title-colon")
@@ -257,6 +256,8 @@ def _mention_features(c: ExtractedConcept, ctx: Context) -> tuple[list[str], lis
 
 _ENUM = re.compile(r"\((?:\d|i{1,3}|iv|v|[a-d])\)|\b(?:[Ff]irst|[Ss]econd|[Tt]hird|[Ff]inally),|\b\d\)\s"
                    r"|(?:stage|step|phase|module|component),|\b(?:two|three|four|several) [\w -]{0,30}:")
+#: A character every match of ``_ENUM`` holds (each alternative ends at one): a window without one holds none.
+_ENUM_MARK = re.compile(r"[),:]")
 _TITLE_LINK = re.compile(r"\s*(for|with|via|in|on|of|to|through|and|by|from)\b", re.I)
 
 

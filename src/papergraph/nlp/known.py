@@ -19,6 +19,7 @@ __all__ = ["add_known_names", "known_spans"]
 
 _MAX_KNOWN_WORDS = 6  # word groups in the longest known name looked for ("Claude 3.5 Sonnet")
 _NAME_KINDS = ("name", "name-part", "name+class", "gazetteer", "kb")
+_NAME_KIND_SET = frozenset(_NAME_KINDS)
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)  # a pure function of a word group's text
 
 
@@ -28,7 +29,7 @@ def known_spans(toks: TokenColumns, lex: Lexicon):
     compound ("GPT-4-powered", "LLaMA-based", "Claude-style")."""
     text, sep = toks.text, SEPARATORS - {"'s", "’s"}
     for (s0, _), groups in zip(toks.sents, toks.sentence_groups()):
-        parts = [_fold(toks.span_text(a, b)) for a, b in groups]  # each group folded once
+        parts = [_fold(text[a] if b - a == 1 else toks.span_text(a, b)) for a, b in groups]  # each group folded once
         n = 0
         while n < len(groups):
             key, best = "", None
@@ -93,8 +94,8 @@ def add_known_names(toks: TokenColumns, cands: list[dict], lex: Lexicon) -> list
                 c["rules"].extend(rules)
                 c["plural"] = False  # the name as written ("Natural Questions")
             continue
-        if any(c["ts"] <= start and end <= c["te"] and (set(c["rules"]) & set(_NAME_KINDS) or _title_cased(c["text"]))
-               for c in out):
+        if any(c["ts"] <= start and end <= c["te"] and (not _NAME_KIND_SET.isdisjoint(c["rules"])
+                                                        or _title_cased(c["text"])) for c in out):
             continue  # inside a longer name ("Qwen2.5 72B", "Prototypical Bayesian Continual Learning")
         if not compound:  # ... but "BoN-aware fine-tuning" stays beside "BoN"
             out = [c for c in out if c["te"] <= start or end <= c["ts"]]

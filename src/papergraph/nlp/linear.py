@@ -52,17 +52,21 @@ class LinearModel:
 
     def proba_many(self, examples: Sequence[Sequence[str]], dense: np.ndarray | None = None) -> np.ndarray:
         """Label probabilities of several examples at once (rows as :meth:`proba`)."""
-        index, matrix = self._table()
-        zero = len(matrix) - 1  # unknown features add the table's zero row (``x + 0.0 == x``)
-        get = index.get
+        index, zero = self.index()
         lengths = [len(ex) for ex in examples]
-        cols = np.fromiter(map(get, itertools.chain.from_iterable(examples), itertools.repeat(zero)), dtype=np.int64,
-                           count=sum(lengths))
-        rows = np.repeat(np.arange(len(examples)), lengths)
-        n, k = len(examples), len(self.labels)
+        cols = np.fromiter(map(index.get, itertools.chain.from_iterable(examples), itertools.repeat(zero)),
+                           dtype=np.int64, count=sum(lengths))
+        return self.proba_rows(cols, lengths, dense)
+
+    def proba_rows(self, cols: np.ndarray, lengths: Sequence[int], dense: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`proba_many` of examples given as table rows (:meth:`index`): the first ``lengths[0]``
+        of ``cols`` are the first example's, and so on; an unknown feature's is the zero row."""
+        matrix = self._table()[1]
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        n, k = len(lengths), len(self.labels)
         S = np.zeros((n, k)) + self.bias
         if len(rows):
-            S += _segment_sum(rows, matrix[cols], n)
+            S += _segment_sum(rows, matrix[cols], n)  # each example's rows in order, from 0.0 (``x + 0.0 == x``)
         if self.dense is not None and dense is not None:
             S += ((np.asarray(dense) - self.mean) / self.scale) @ self.dense
         S -= S.max(axis=1, keepdims=True)
@@ -70,14 +74,19 @@ class LinearModel:
         return S / S.sum(axis=1, keepdims=True)
 
     def proba_each(self, examples: Sequence[Sequence[str]]) -> np.ndarray:
-        """:meth:`proba` of each example (no dense input), bit for bit, in one pass: the bias, then
-        each example's weights in its features' order, padded with zero rows (``x + 0.0 == x``)."""
-        index, matrix = self._table()
-        n, k = len(examples), len(self.labels)
-        ids = [[j for j in map(index.get, ex) if j is not None] for ex in examples]
-        width = max(map(len, ids), default=0)
+        """:meth:`proba` of each example (no dense input), bit for bit, in one pass."""
+        index = self._table()[0]
+        return self.proba_each_rows([[j for j in map(index.get, ex) if j is not None] for ex in examples])
+
+    def proba_each_rows(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """:meth:`proba_each` of examples given as table rows (:meth:`index`; zero rows may stand
+        anywhere): the bias, then each example's weights in order, padded with zero rows
+        (``x + 0.0 == x``)."""
+        matrix = self._table()[1]
+        n, k = len(rows), len(self.labels)
+        width = max(map(len, rows), default=0)
         padded = np.full((n, width), len(matrix) - 1, dtype=np.int64)  # the table's last row is zeros
-        for i, row in enumerate(ids):
+        for i, row in enumerate(rows):
             padded[i, :len(row)] = row
         S = np.empty((n, k))
         S[:] = self.bias
@@ -87,6 +96,11 @@ class LinearModel:
         S -= S.max(axis=1, keepdims=True)
         np.exp(S, out=S)
         return S / S.sum(axis=1, keepdims=True)
+
+    def index(self) -> tuple[dict[str, int], int]:
+        """The table row of each feature, and the zero row (an unknown feature's: it adds nothing)."""
+        index, matrix = self._table()
+        return index, len(matrix) - 1
 
     def _table(self) -> tuple[dict[str, int], np.ndarray]:
         table = self.__dict__.get("_table_cache")

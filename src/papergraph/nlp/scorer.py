@@ -20,11 +20,13 @@ that ends in its own capitalised kind word ("Mental-Ability Reasoning Benchmark"
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import re
 from importlib import resources
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -111,15 +113,24 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
     reaches ``proposed_threshold`` and the role model says the paper proposes it.
     """
     scored = []
-    probs = model.concept.proba_many(feats, dense) if cands else ()
-    for c, f, p, none in zip(cands, feats, probs, probs[:, 0].tolist() if cands else ()):
-        keep = 1.0 - none
-        bar = model.chunk_threshold if c.rules == ["chunk"] else model.threshold
-        if keep >= min(bar, model.proposed_threshold):
-            scored.append((keep, keep >= bar, c, f, p))
+    if not cands:
+        probs, role_rows = (), []
+    elif dense is None:  # both models' rows of all features from one look-up each
+        probs, role_rows = _joint_rows(model, feats)
+    else:
+        probs, role_rows = model.concept.proba_many(feats, dense).tolist(), None
+    chunk_bar, rule_bar, proposed_bar = model.chunk_threshold, model.threshold, model.proposed_threshold
+    low_chunk, low_rule = min(chunk_bar, proposed_bar), min(rule_bar, proposed_bar)
+    for i, (c, p) in enumerate(zip(cands, probs)):
+        keep = 1.0 - p[0]
+        chunk = c.rules == ["chunk"]
+        if keep >= (low_chunk if chunk else low_rule):
+            scored.append((keep, keep >= (chunk_bar if chunk else rule_bar), c,
+                           feats[i] if role_rows is None else role_rows[i], p))
     scored.sort(key=lambda t: -t[0])
     typed = [_named_kind(c, *_typed(p)) for _, _, c, _, p in scored]
-    roles = _roles(model, ctx, [(c, f, typ) for (_, _, c, f, _), (_, typ) in zip(scored, typed)])
+    roles = _roles(model, ctx, [(c, f, typ) for (_, _, c, f, _), (_, typ) in zip(scored, typed)],
+                   rows=role_rows is not None)
     kept: list[ExtractedConcept] = []
     taken: dict[str, list[tuple[int, int]]] = {}
     for (keep, passed, c, f, p), (types, typ), role in zip(scored, typed, roles):
@@ -140,9 +151,9 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
     return sorted(kept, key=lambda c: order[id(c)])
 
 
-def _typed(p) -> tuple[dict[str, float], str]:
+def _typed(p: list[float]) -> tuple[dict[str, float], str]:
     """The type scores of a candidate's concept probabilities ``p`` and its most probable type."""
-    types = {t: round(float(p[i + 1]) * 3.0, 3) for i, t in enumerate(CONCEPT_TYPES)}
+    types = {t: round(x * 3.0, 3) for t, x in zip(CONCEPT_TYPES, p[1:])}
     return types, max(CONCEPT_TYPES, key=lambda t: types[t])
 
 
@@ -156,18 +167,60 @@ def _named_kind(c: ExtractedConcept, types: dict[str, float], typ: str) -> tuple
     return types, typ
 
 
-def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept, list[str], str]]) -> list[str]:
+def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept, list, str]], *,
+           rows: bool = False) -> list[str]:
     """The role model's role of each ``(candidate, its features, its type)``, all in one pass
-    (as one ``model.role.proba`` each: the role features read the type it would get)."""
+    (as one ``model.role.proba`` each: the role features read the type it would get).
+    ``rows``: the features are given as the role model's rows (:func:`_joint_rows`)."""
+    role = model.role
+    index, zero = role.index()
     feats = []
     for c, f, typ in items:
         old_type, c.type = c.type, typ
-        feats.append(role_features(c, ctx, f))
+        if rows:  # role_features(c, ctx, f): f's rows, then those of the role's own features
+            feats.append(f.tolist() + list(map(index.get, role_features(c, ctx, []), itertools.repeat(zero))))
+        else:
+            feats.append([j for j in map(index.get, role_features(c, ctx, f)) if j is not None])
         c.type = old_type
     if not feats:
         return []
-    labels = model.role.labels
-    return [labels[int(i)] for i in model.role.proba_each(feats).argmax(axis=1)]
+    return [role.labels[int(i)] for i in role.proba_each_rows(feats).argmax(axis=1)]
+
+
+def _joint_rows(model: ScorerModel, feats: list[list[str]]) -> tuple[list[list[float]], list[np.ndarray]]:
+    """The concept model's probabilities of each candidate's features (``proba_many``) and the role
+    model's rows of them, from one look-up of each feature in both models' joint vocabulary."""
+    joint = _joint(model)
+    lengths = [len(f) for f in feats]
+    keys = np.fromiter(map(joint.index.get, itertools.chain.from_iterable(feats), itertools.repeat(joint.unknown)),
+                       dtype=np.int64, count=sum(lengths))
+    probs = model.concept.proba_rows(joint.concept[keys], lengths).tolist()
+    role = joint.role[keys]
+    ends = itertools.accumulate(lengths)
+    return probs, [role[e - n:e] for n, e in zip(lengths, ends)]
+
+
+def _joint(model: ScorerModel) -> "_Joint":
+    """The :class:`_Joint` vocabulary of the model's two linear models, made once (kept with the
+    concept model: a copy of the weights with another threshold shares it)."""
+    hit = model.concept.__dict__.get("_joint")
+    if hit is None or hit[0] is not model.role:
+        hit = model.concept.__dict__["_joint"] = (model.role, _Joint(model.concept, model.role))
+    return hit[1]
+
+
+class _Joint:
+    """Both models' vocabularies as one: ``index[feature]`` is a key whose rows in the concept and
+    the role model's tables are ``concept[key]`` and ``role[key]`` (their zero rows when the model
+    lacks it); ``unknown`` is the key of a feature neither has."""
+
+    def __init__(self, concept: LinearModel, role: LinearModel):
+        (cindex, czero), (rindex, rzero) = concept.index(), role.index()
+        names = list(cindex) + [f for f in rindex if f not in cindex]
+        self.index = {f: k for k, f in enumerate(names)}
+        self.unknown = len(names)
+        self.concept = np.array([cindex.get(f, czero) for f in names] + [czero], dtype=np.int64)
+        self.role = np.array([rindex.get(f, rzero) for f in names] + [rzero], dtype=np.int64)
 
 
 def _holds_two(spans, start: int, end: int) -> bool:
@@ -198,6 +251,8 @@ class Scorer:
             self.model = ScorerModel(m.concept, m.role, threshold=threshold, meta=m.meta, chunks=m.chunks,
                                      chunk_threshold=m.chunk_threshold * threshold / m.threshold,
                                      proposed_threshold=m.proposed_threshold * threshold / m.threshold)
+        if self.model is not None and self.model.concept.dense is None:
+            _joint(self.model)  # now, not during the first paper's extraction
 
     def __call__(self, doc: Doc) -> Doc:
         return doc
