@@ -1,8 +1,8 @@
 """Where `papergraph extract`'s CPU time goes, per stage, in one process (``time.process_time``).
 
-The spaCy stages are the English pipeline as papergraph runs it (its attribute ruler by table
-lookup, :mod:`papergraph.nlp.attribute_ruler`), so the printed ratio is against that pipeline, not
-stock spaCy (``bench/run.py`` measures both).
+The spaCy stages are the English pipeline as papergraph runs it (its attribute ruler and lemmatizer
+by table lookup, :mod:`papergraph.nlp.attribute_ruler`, :mod:`papergraph.nlp.lemmatizer`), so the
+printed ratio is against that pipeline, not stock spaCy (``bench/run.py`` measures both).
 
 Runs the English pipeline's own components, then each of papergraph's spaCy components, in
 batches as ``nlp.pipe`` does, then the per-paper steps of :func:`papergraph.nlp.extract_papers`

@@ -9,7 +9,6 @@ confidence grows with the rules that fired and the number of mentions.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import defaultdict
 
@@ -18,8 +17,7 @@ from spacy.tokens import Doc
 
 from ..model import CONCEPT_TYPES, ExtractedConcept, Mention, Paper, PaperExtraction
 from .canonical import concept_key
-from .lexicon import Lexicon, lexicon_for
-from .lexicon import fold as _plain_fold
+from .lexicon import Lexicon, fold, lexicon_for
 from .shapes import bad_name, is_acronym, is_name_token, singular
 from .tokens import TokenColumns, doc_text
 
@@ -34,8 +32,6 @@ _SLOGAN_START = {"the", "a", "an", "towards", "toward", "from", "beyond", "on", 
 _VERBISH = re.compile(r"\b(is|are|can|do|does|make|makes|not|how|what|why|when|should|you|we|they|it)\b", re.I)
 
 
-_concept_key = functools.lru_cache(maxsize=1 << 16)(concept_key)  # a pure function of a string
-fold = functools.lru_cache(maxsize=1 << 16)(_plain_fold)  # (the same: each form is folded several times)
 
 
 def title_prefix(title: str) -> tuple[int, int] | None:
@@ -285,7 +281,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
         k = keys.get(text)
         if k is None:
             canon = lex.alias_of.get(fold(text))
-            k = keys[text] = _concept_key(canon if canon else text)
+            k = keys[text] = concept_key(canon if canon else text)
         return k
 
     for fld, c in cands:

@@ -8,7 +8,6 @@ folded text one group at a time while it is a prefix of some known name (``Lexic
 
 from __future__ import annotations
 
-import functools
 
 from ..knowledge import load_kb
 from .lexicon import Lexicon, fold
@@ -20,7 +19,6 @@ __all__ = ["add_known_names", "known_spans"]
 _MAX_KNOWN_WORDS = 6  # word groups in the longest known name looked for ("Claude 3.5 Sonnet")
 _NAME_KINDS = ("name", "name-part", "name+class", "gazetteer", "kb")
 _NAME_KIND_SET = frozenset(_NAME_KINDS)
-_fold = functools.lru_cache(maxsize=1 << 16)(fold)  # a pure function of a word group's text
 
 
 def known_spans(toks: TokenColumns, lex: Lexicon):
@@ -29,7 +27,7 @@ def known_spans(toks: TokenColumns, lex: Lexicon):
     compound ("GPT-4-powered", "LLaMA-based", "Claude-style")."""
     text, sep = toks.text, SEPARATORS - {"'s", "’s"}
     for (s0, _), groups in zip(toks.sents, toks.sentence_groups()):
-        parts = [_fold(text[a] if b - a == 1 else toks.span_text(a, b)) for a, b in groups]  # each group folded once
+        parts = [fold(text[a] if b - a == 1 else toks.span_text(a, b)) for a, b in groups]  # each group folded once
         n = 0
         while n < len(groups):
             key, best = "", None
