@@ -219,3 +219,50 @@ def test_a_name_ending_in_its_own_data_kind_word_is_a_benchmark():
         c = ExtractedConcept(name=name, type="Method")
         assert _named_kind(c, dict(scores), "Method") == (scores, "Method"), name
         assert c.rules == []
+
+
+def test_everyday_chunks_are_only_common_words():
+    from papergraph.nlp.spans import everyday
+    assert everyday("results") and everyday("first step") and everyday("Results")
+    for name in ("LoRA", "win-rate", "speed-up", "small language model", "top-5 results", "reasoning"):
+        assert not everyday(name), name
+
+
+# Hand-written abstracts (not from any gold file) full of everyday noun chunks.
+_EVERYDAY_PAPERS = [
+    Paper(id="e1", title="Swift Sparse Routing for Mixture-of-Experts Inference",
+          abstract="Mixture-of-experts models are slow to serve. We present Swift Sparse Routing, a simple method "
+                   "that changes the order of expert calls. The first step groups tokens; the second step caches "
+                   "results. In our experiments on MMLU, the approach halves latency with the same accuracy."),
+    Paper(id="e2", title="Counting Cells with Weak Labels",
+          abstract="Cell counting in microscopy images is a hard problem for many labs. We train a density network "
+                   "with point labels and report mean absolute error on two public data sets. The results show a "
+                   "large gain over previous work, and the code is available."),
+    Paper(id="e3", title="Halting Probes Reduce Overthinking in Reasoning Models",
+          abstract="Reasoning models often suffer from overthinking. We train a halting probe on hidden states that "
+                   "stops decoding once the answer is stable, and measure token savings and speedup on AIME with a "
+                   "verifier and a drafter."),
+]
+
+
+def test_skipping_everyday_chunks_keeps_the_same_concepts(monkeypatch):
+    import papergraph.nlp.scorer as scorer_mod
+
+    nlp = load_pipeline()
+    skipped = []
+    real = scorer_mod.scored
+
+    def counting(cands):
+        keep = real(cands)
+        skipped.append(len(cands) - len(keep))
+        return keep
+
+    monkeypatch.setattr(scorer_mod, "scored", counting)
+    fast = list(extract_papers(_EVERYDAY_PAPERS, nlp))
+    monkeypatch.setattr(scorer_mod, "scored", lambda cands: list(range(len(cands))))
+    full = list(extract_papers(_EVERYDAY_PAPERS, nlp))
+    assert sum(skipped) >= 5  # "step", "results", "order", "problem", "work", ...
+    assert any(c.rules[0] == "chunk" for ex in full for c in ex.concepts)  # "verifier": a chunk kept
+    for a, b in zip(fast, full):
+        assert [(c.name, c.type, c.role, c.confidence) for c in a.concepts] == \
+               [(c.name, c.type, c.role, c.confidence) for c in b.concepts]

@@ -27,7 +27,7 @@ import numpy as np
 from .features import concept_features, dense_vector, role_features
 from .lexicon import lexicon_for
 from .linear import train
-from .scorer import CONCEPT_LABELS, ScorerModel, candidates, decide
+from .scorer import CONCEPT_LABELS, ScorerModel, candidates, decide, scored
 from .text import prepare_text, prepare_title
 
 __all__ = ["Config", "PaperData", "collect", "fit", "predict", "cross_validate", "as_record", "fold_report", "load_config", "rules_only"]
@@ -154,8 +154,10 @@ def fit(data: Sequence[PaperData], cfg: Config) -> ScorerModel:
 
 def predict(model: ScorerModel, d: PaperData) -> list:
     """The concepts the model keeps for one collected paper (copies; ``d`` is unchanged)."""
-    cands = [copy.copy(c) for c in d.cands]
-    return decide(model, cands, d.ctx, d.feats, d.dense if model.concept.dense is not None else None)
+    keep = scored(d.cands)
+    cands = [copy.copy(d.cands[i]) for i in keep]
+    dense = d.dense[keep] if model.concept.dense is not None else None
+    return decide(model, cands, d.ctx, [d.feats[i] for i in keep], dense)
 
 
 def as_record(d: PaperData, concepts: list) -> dict:
