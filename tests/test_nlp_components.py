@@ -108,6 +108,15 @@ def test_short_name_refers_back_to_full_model_name(nlp):
     assert forms["gemini"] is not forms["r1"]
 
 
+def test_defined_acronym_is_not_a_short_reference_to_a_name_it_starts(nlp):
+    ex = extract(nlp, "Site reliability analysis (SRA) is slow, and traditional SRA methods are manual. We present "
+                      "SRA Helper, a tool that automates SRA with language models. SRA Helper cuts triage time.",
+                 title="SRA Helper: Fast Log Triage with Language Models")
+    forms = by_name(ex)
+    assert forms["sra"] is forms["site reliability analysis"]
+    assert forms["sra helper"] is not forms["sra"]
+
+
 # --- roles -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence,name,role", [

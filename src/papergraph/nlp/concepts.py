@@ -132,10 +132,13 @@ def _short_references(cands: list, lex: Lexicon) -> list[tuple[str, str]]:
     texts = {c["text"] for _, c in cands}
     names = sorted({c["text"] for _, c in cands if (c.get("name") or "gazetteer" in c["rules"])
                     and (" " in c["text"] or "-" in c["text"])})
+    # an acronym the paper defines stands for its long form, not for a name it starts
+    # ("root cause analysis (RCA)" and "RCA Copilot")
+    defined = {c["text"] for _, c in cands if "acronym" in c["rules"]}
     out = []
     for _, c in cands:
         t = c["text"]
-        if " " in t or not is_name_token(t):
+        if " " in t or not is_name_token(t) or t in defined:
             continue
         if "name+class" in c["rules"]:
             longer = [n for n in names if n != t and re.match(re.escape(t) + r"[-\s]?\d*[-\s.]?\w", n)
