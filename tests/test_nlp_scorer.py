@@ -222,7 +222,7 @@ def test_a_name_ending_in_its_own_data_kind_word_is_a_benchmark():
 
 
 def test_everyday_chunks_are_only_common_words():
-    from papergraph.nlp.spans import everyday
+    from papergraph.nlp.frequency import everyday
     assert everyday("results") and everyday("first step") and everyday("Results")
     for name in ("LoRA", "win-rate", "speed-up", "small language model", "top-5 results", "reasoning"):
         assert not everyday(name), name
@@ -250,16 +250,16 @@ def test_skipping_everyday_chunks_keeps_the_same_concepts(monkeypatch):
 
     nlp = load_pipeline()
     skipped = []
-    real = scorer_mod.scored
+    real = scorer_mod.scorable
 
     def counting(cands):
         keep = real(cands)
         skipped.append(len(cands) - len(keep))
         return keep
 
-    monkeypatch.setattr(scorer_mod, "scored", counting)
+    monkeypatch.setattr(scorer_mod, "scorable", counting)
     fast = list(extract_papers(_EVERYDAY_PAPERS, nlp))
-    monkeypatch.setattr(scorer_mod, "scored", lambda cands: list(range(len(cands))))
+    monkeypatch.setattr(scorer_mod, "scorable", lambda cands: list(range(len(cands))))
     full = list(extract_papers(_EVERYDAY_PAPERS, nlp))
     assert sum(skipped) >= 5  # "step", "results", "order", "problem", "work", ...
     assert any(c.rules[0] == "chunk" for ex in full for c in ex.concepts)  # "verifier": a chunk kept

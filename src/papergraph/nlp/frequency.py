@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["zipf", "load"]
+__all__ = ["zipf", "load", "everyday"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,3 +27,18 @@ def load() -> dict[str, float]:
 def zipf(word: str) -> float:
     """The Zipf value of one lower-cased word; 0.0 when the list does not hold it."""
     return load().get(word, 0.0)
+
+
+#: Zipf bars of an everyday name of one word ("results") and of two ("first step").
+_EVERYDAY = (4.5, 5.0)
+
+
+def everyday(name: str) -> bool:
+    """Whether ``name`` is everyday English and nothing else: one word of Zipf value >= 4.5
+    ("results") or two of >= 5 ("first step"); not "win-rate", "speed-up", "small language model".
+    The scorer does not score noun chunks named so (:func:`papergraph.nlp.scorer.scorable`)."""
+    words = name.split()
+    if len(words) > 2 or not all(map(str.isalpha, words)):
+        return False
+    bar = _EVERYDAY[len(words) - 1]
+    return all(zipf(w.lower()) >= bar for w in words)

@@ -35,9 +35,9 @@ from . import frequency
 from .features import Context, concept_features, dense_vector, role_features
 from .lexicon import Lexicon
 from .linear import LinearModel
-from .spans import chunk_concepts, everyday, match_key
+from .spans import chunk_concepts, match_key
 
-__all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "scored", "apply", "decide", "DEFAULT_WEIGHTS"]
+__all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "scorable", "apply", "decide", "DEFAULT_WEIGHTS"]
 
 DEFAULT_WEIGHTS = "scorer.json"
 CONCEPT_LABELS = ("NONE",) + CONCEPT_TYPES
@@ -96,18 +96,18 @@ def candidates(ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc],
     return cands, Context(texts, docs, lex, spans, own_start)
 
 
-def scored(cands: list[ExtractedConcept]) -> list[int]:
+def scorable(cands: list[ExtractedConcept]) -> list[int]:
     """Indices of the candidates the model decides on: all but noun chunks of everyday words
     only ("the first step", "results"), which no cross-validation fold ever kept (they still nest
     in the other candidates, and stay negative examples in training)."""
-    return [i for i, c in enumerate(cands) if c.rules != ["chunk"] or not everyday(c.name)]
+    return [i for i, c in enumerate(cands) if c.rules != ["chunk"] or not frequency.everyday(c.name)]
 
 
 def apply(model: ScorerModel, ex: PaperExtraction, texts: dict[str, str], docs: dict[str, Doc], lex: Lexicon,
           own_start: int = 0) -> PaperExtraction:
     """Re-decide one paper's concepts with the trained model (in place; returns ``ex``)."""
     cands, ctx = candidates(ex, texts, docs, lex, own_start, chunks=model.chunks)
-    cands = [cands[i] for i in scored(cands)]
+    cands = [cands[i] for i in scorable(cands)]
     ex.concepts = decide(model, cands, ctx, [concept_features(c, ctx) for c in cands],
                          [dense_vector(c, ctx) for c in cands] if model.concept.dense is not None else None)
     return ex

@@ -16,21 +16,16 @@ import re
 from spacy.tokens import Doc
 
 from ..model import ExtractedConcept, Mention
-from . import frequency
 from .concepts import choose_name
 from .shapes import SEPARATORS, bad_name
 from .tokens import TokenColumns
 
-__all__ = ["chunk_spans", "chunk_concepts", "everyday", "match_key"]
+__all__ = ["chunk_spans", "chunk_concepts", "match_key"]
 
 _SKIP_POS = {"DET", "PRON", "PUNCT", "NUM", "CCONJ", "ADP", "PART", "SYM", "SPACE", "X", "AUX", "VERB", "ADV"}
 _MAX_TOKENS = 6
 _BREAKS = SEPARATORS - {"'s", "’s"}
 _NON_WORD = re.compile(r"[\W_]+")
-#: A chunk of one word at least this common in English (Zipf value; "results"), or of two words
-#: each at least this common ("first step"), is never kept (:func:`papergraph.nlp.scorer.scored`;
-#: docs/quality.md, "Speed").
-_EVERYDAY = (4.5, 5.0)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -77,18 +72,6 @@ def chunk_spans(doc: Doc, toks: TokenColumns | None = None) -> list[tuple[int, i
                 continue
             out.append((s, end + 1, plural))
     return out
-
-
-def everyday(name: str) -> bool:
-    """Whether ``name`` is everyday English and nothing else: one word of Zipf value >= 4.5
-    ("results", "framework") or two of >= 5 ("first step"); not "win-rate", "speed-up",
-    "small language model"."""
-    words = name.split()
-    if len(words) > 2 or not all(map(str.isalpha, words)):
-        return False
-    table = frequency.load()
-    bar = _EVERYDAY[len(words) - 1]
-    return all(table.get(w.lower(), 0.0) >= bar for w in words)
 
 
 def chunk_concepts(docs: dict[str, Doc], texts: dict[str, str], known: set[str]) -> list[ExtractedConcept]:

@@ -27,7 +27,7 @@ import numpy as np
 from .features import concept_features, dense_vector, role_features
 from .lexicon import lexicon_for
 from .linear import train
-from .scorer import CONCEPT_LABELS, ScorerModel, candidates, decide, scored
+from .scorer import CONCEPT_LABELS, ScorerModel, candidates, decide, scorable
 from .text import prepare_text, prepare_title
 
 __all__ = ["Config", "PaperData", "collect", "fit", "predict", "cross_validate", "as_record", "fold_report", "load_config", "rules_only"]
@@ -154,7 +154,7 @@ def fit(data: Sequence[PaperData], cfg: Config) -> ScorerModel:
 
 def predict(model: ScorerModel, d: PaperData) -> list:
     """The concepts the model keeps for one collected paper (copies; ``d`` is unchanged)."""
-    keep = scored(d.cands)
+    keep = scorable(d.cands)
     cands = [copy.copy(d.cands[i]) for i in keep]
     dense = d.dense[keep] if model.concept.dense is not None else None
     return decide(model, cands, d.ctx, [d.feats[i] for i in keep], dense)
