@@ -23,8 +23,8 @@ Rules:
   as ``|`` lists in the same order.
 * Aliases made only of lower-case letters (and ``_``) are source identifiers (``alpaca`` for
   AlpacaEval, ``alignment`` for AlignBench, ``natural_question``); they would match ordinary
-  words, so they are dropped.
-  Aliases equal to the name after normalisation are dropped too.
+  words, so they are dropped; those of ``kb_extra.tsv`` are written on purpose ("summarization" for
+  text summarization) and kept. Aliases equal to the name after normalisation are dropped too.
 * Normalisation (as in :mod:`papergraph.knowledge`): NFKC, ``+`` -> ``plus``, drop everything
   but letters and digits; folded keys are also case-folded.
 * A row of ``kb_extra.tsv`` whose folded name or alias equals an earlier row's folded name,
@@ -91,9 +91,10 @@ def make_entry(row: dict, typ: str) -> dict:
     """An entry from one source row, before curation."""
     sources, ids = row["source"].split("|"), row["source_id"].split("|")
     urls = row["url"].split("|") if row["url"] else [""] * len(sources)
-    return {"kb_id": f"{sources[0]}:{ids[0]}", "name": row["name"].strip(), "type": typ,
-            "aliases": [a.strip() for a in row["aliases"].split("|") if a.strip()],
-            "source": sources, "source_id": ids, "url": urls}
+    aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+    return {"kb_id": f"{sources[0]}:{ids[0]}", "name": row["name"].strip(), "type": typ, "aliases": aliases,
+            "source": sources, "source_id": ids, "url": urls,
+            "written": set(aliases) if sources[0] == "papergraph" else set()}
 
 
 def curate(entry: dict, decisions: list[tuple[str, str]]) -> dict | None:
@@ -113,11 +114,13 @@ def curate(entry: dict, decisions: list[tuple[str, str]]) -> dict | None:
 
 
 def clean_aliases(entry: dict) -> None:
-    """Drop identifier aliases (lower-case letters and ``_`` only) and aliases equal to the name or an
-    earlier alias after normalisation (case kept: "Llama" stays an alias of "LLaMA")."""
+    """Drop identifier aliases (lower-case letters and ``_`` only, unless hand-written: "summarization")
+    and aliases equal to the name or an earlier alias after normalisation (case kept: "Llama" stays an
+    alias of "LLaMA")."""
     seen, out = {norm(entry["name"])}, []
     for a in entry["aliases"]:
-        if re.fullmatch(r"[a-z]+(?:_[a-z]+)*", a) or not norm(a) or norm(a) in seen:
+        identifier = re.fullmatch(r"[a-z]+(?:_[a-z]+)*", a) and a not in entry["written"]
+        if identifier or not norm(a) or norm(a) in seen:
             continue
         seen.add(norm(a))
         out.append(a)
@@ -141,6 +144,7 @@ def merge(into: dict, entry: dict) -> None:
     """Add another source's entry to a row: its sources and its (new) aliases."""
     for k in ("source", "source_id", "url"):
         into[k] = into[k] + entry[k]
+    into["written"] |= entry["written"]
     for a in (entry["name"], *entry["aliases"]):
         if a != into["name"] and a not in into["aliases"]:
             into["aliases"].append(a)

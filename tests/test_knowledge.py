@@ -149,7 +149,9 @@ def test_build_rules_on_a_small_fixture(tmp_path):
     extra = tmp_path / "extra.tsv"
     extra.write_text(head + "Llama\tLLaMA-1\tmodel\tpapergraph\tmodel/llama\thttps://arxiv.org/abs/2302.13971\n"
                      "retrieval-augmented generation\tRAG\tmethod\tpapergraph\tmethod/rag\t\n"
-                     "ARC-Easy\tARC-E\tbenchmark\tpapergraph\tbenchmark/arc-easy\t\n", encoding="utf-8")
+                     "ARC-Easy\tARC-E\tbenchmark\tpapergraph\tbenchmark/arc-easy\t\n"
+                     "text summarization\tsummarization\ttask\tpapergraph\ttask/text-summarization\t\n",
+                     encoding="utf-8")
     cur = tmp_path / "cur.tsv"
     cur.write_text("kb_id\taction\tvalue\tnote\nhf_transformers:bark\tdrop\t\tword\n"
                    "hf_transformers:rag\ttype\tMethod\ttechnique\nlm_eval:arc\tdrop-alias\tarc_easy\tsubset\n",
@@ -167,6 +169,7 @@ def test_build_rules_on_a_small_fixture(tmp_path):
     assert "papergraph:benchmark/arc-easy" in rows                  # its own row once the alias is gone
     assert rows["hf_transformers:qwen2"]["match"] == "fold"
     assert rows["torchmetrics:map"]["match"] == "exact-case"
+    assert rows["papergraph:task/text-summarization"]["aliases"] == ["summarization"]  # written on purpose
     out = tmp_path / "kb.tsv"
     mod.write(list(rows.values()), out)
     kb = load_kb(out)

@@ -221,6 +221,27 @@ def test_a_name_ending_in_its_own_data_kind_word_is_a_benchmark():
         assert c.rules == []
 
 
+def test_a_name_with_a_class_word_joins_the_kept_concept_it_names():
+    from papergraph.model import ExtractedConcept, Mention
+    from papergraph.nlp.scorer import _join_class_variants
+
+    def concept(name, typ, role="used", start=0, **kw):
+        return ExtractedConcept(name=name, type=typ, role=role, confidence=0.5,
+                                mentions=[Mention("abstract", start, start + len(name), name)], **kw)
+
+    short = concept("plover scaling", "Method", aliases=["PS"], start=50)
+    longer = concept("Plover scaling methods", "Method", role="proposed", start=10)
+    task = concept("heron retrieval", "Task", start=90)
+    task_setting = concept("heron retrieval setting", "Task", start=120)
+    other_type = concept("heron retrieval framework", "Method", start=150)  # a method for the task
+    unrelated = concept("quill approach", "Method", start=200)  # no kept "quill"
+    kept = _join_class_variants([longer, short, task, task_setting, other_type, unrelated])
+    assert [c.name for c in kept] == ["plover scaling", "heron retrieval", "heron retrieval framework", "quill approach"]
+    assert short.aliases == ["PS", "Plover scaling methods"] and short.role == "proposed"
+    assert [m.start for m in short.mentions] == [10, 50]
+    assert task.aliases == ["heron retrieval setting"] and task.role == "used"
+
+
 def test_everyday_chunks_are_only_common_words():
     from papergraph.nlp.frequency import everyday
     assert everyday("results") and everyday("first step") and everyday("Results")

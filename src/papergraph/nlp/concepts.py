@@ -23,9 +23,9 @@ from .tokens import TokenColumns, doc_text
 
 __all__ = ["Concepts", "assemble", "title_prefix", "choose_name", "own_work_start"]
 
-_CLASS_HEADS = {"scheme", "framework", "approach", "method", "technique", "strategy", "paradigm",
+CLASS_HEADS = {"scheme", "framework", "approach", "method", "technique", "strategy", "paradigm",
                 "pipeline", "system", "mechanism", "algorithm", "module", "methodology", "formulation"}
-_ROLE_ORDER = ("proposed", "compared", "used", "mentioned")
+ROLE_ORDER = ("proposed", "compared", "used", "mentioned")
 _SLOGAN_START = {"the", "a", "an", "towards", "toward", "from", "beyond", "on", "into", "inside", "when", "think",
                  "thinking", "let", "less", "more", "all", "every", "through", "scaling", "beyond", "rethinking",
                  "understanding", "learning", "teaching", "making", "unlocking", "bridging", "boosting"}
@@ -215,7 +215,7 @@ def _undefined_acronyms(cands: list) -> list[tuple[str, str]]:
 
 def _trimmed_alias(text: str) -> str | None:
     words = text.split()
-    if len(words) >= 2 and singular(words[-1].lower()) in _CLASS_HEADS:
+    if len(words) >= 2 and singular(words[-1].lower()) in CLASS_HEADS:
         return " ".join(words[:-1])
     return None
 
@@ -380,7 +380,7 @@ def _concept(members, texts, sentences, lex: Lexicon, fuller: dict[str, str] | N
             types["Method"] += 0.2
     top = max(types.get(t, 0.0) for t in CONCEPT_TYPES)  # the first type in CONCEPT_TYPES order with the top score
     typ = next(t for t in CONCEPT_TYPES if types.get(t, 0.0) == top)
-    role = next((r for r in _ROLE_ORDER if roles.get(r)), "used")
+    role = next((r for r in ROLE_ORDER if roles.get(r)), "used")
     if role == "proposed" and "gazetteer" in rules and "title-prefix" not in rules:
         role = "used"  # a widely known name is not what this paper proposes ("we propose a speculative decoding method")
     if role == "used" and not roles and _background_only(members, texts["abstract"], background_end, typ):

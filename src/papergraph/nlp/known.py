@@ -19,6 +19,7 @@ __all__ = ["add_known_names", "known_spans"]
 _MAX_KNOWN_WORDS = 6  # word groups in the longest known name looked for ("Claude 3.5 Sonnet")
 _NAME_KINDS = ("name", "name-part", "name+class", "gazetteer", "kb")
 _NAME_KIND_SET = frozenset(_NAME_KINDS)
+_NARROWED = frozenset({"Method", "Task"})  # types whose known names a longer phrase may narrow
 
 
 def known_spans(toks: TokenColumns, lex: Lexicon):
@@ -69,6 +70,12 @@ def _name_like(span: str, typ: str, *, initial: bool) -> bool:
     return any(c.isupper() or c.isdigit() for c in rest)
 
 
+def _narrows(c: dict, start: int, end: int, typ: str) -> bool:
+    """A phrase that ends with a known Method or Task and narrows it ("few-shot image classification",
+    "pessimistic offline RL"): it stays a candidate beside the known name, and the scorer picks."""
+    return typ in _NARROWED and c["ts"] < start and c["te"] == end
+
+
 def _title_cased(text: str) -> bool:
     """Several words, each capitalised: a name of its own ("Prototypical Bayesian Continual Learning")."""
     words = text.split()
@@ -78,10 +85,10 @@ def _title_cased(text: str) -> bool:
 def add_known_names(toks: TokenColumns, cands: list[dict], lex: Lexicon) -> list[dict]:
     """Add the known names of :func:`known_spans` as candidates (rule ``kb``, plus ``kb:<kb_id>``
     when the knowledge base has the name). A candidate with the same span gets the rules; the other
-    candidates it overlaps, a phrase around it ("closed-form Bayesian inference") or one it cuts
-    ("Diffusion XL" in "Stable Diffusion XL"), give way to it, except the phrase of a compound
-    ("BoN-aware fine-tuning"); a name inside a longer name ("Qwen2.5 72B", a Title Cased
-    phrase) is not added."""
+    candidates it overlaps, a phrase around it ("GSM8K test set") or one it cuts ("Diffusion XL" in
+    "Stable Diffusion XL"), give way to it, except the phrase of a compound ("BoN-aware
+    fine-tuning") and a phrase narrowing a known Method or Task (:func:`_narrows`); a name inside a
+    longer name ("Qwen2.5 72B", a Title Cased phrase) is not added."""
     out = list(cands)
     for start, end, typ, compound in known_spans(toks, lex):
         entry = load_kb().lookup(toks.span_text(start, end))
@@ -96,7 +103,7 @@ def add_known_names(toks: TokenColumns, cands: list[dict], lex: Lexicon) -> list
                                                         or _title_cased(c["text"])) for c in out):
             continue  # inside a longer name ("Qwen2.5 72B", "Prototypical Bayesian Continual Learning")
         if not compound:  # ... but "BoN-aware fine-tuning" stays beside "BoN"
-            out = [c for c in out if c["te"] <= start or end <= c["ts"]]
+            out = [c for c in out if c["te"] <= start or end <= c["ts"] or _narrows(c, start, end, typ)]
         c = new_candidate(toks, start, end, rule="kb", conf=0.8, types={typ: 2.0}, name=True)
         c["rules"].extend(rules[1:])
         out.append(c)

@@ -33,7 +33,9 @@ from spacy.tokens import Doc
 from ..model import CONCEPT_TYPES, ExtractedConcept, PaperExtraction
 from . import frequency
 from .features import Context, concept_features, dense_vector, role_features
-from .lexicon import Lexicon
+from .concepts import CLASS_HEADS, ROLE_ORDER
+from .lexicon import Lexicon, fold
+from .shapes import singular
 from .linear import LinearModel
 from .spans import chunk_concepts, match_key
 
@@ -156,7 +158,40 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
             c.rules = [*c.rules, "scorer"]
         kept.append(c)
     order = {id(c): i for i, c in enumerate(cands)}
-    return sorted(kept, key=lambda c: order[id(c)])
+    return sorted(_join_class_variants(kept), key=lambda c: order[id(c)])
+
+
+_CLASS_WORDS = CLASS_HEADS | {"task", "problem", "setting"}
+
+
+def _key(name: str) -> str:
+    k = fold(name)
+    return k[:-1] if len(k) > 3 and k.endswith("s") and not k.endswith("ss") else k
+
+
+def _join_class_variants(kept: list[ExtractedConcept]) -> list[ExtractedConcept]:
+    """``kept`` with a concept named "X" plus a class word ("test-time scaling method", "regression
+    setting") joined into the kept concept of the same type named "X": one thing (GUIDELINES: "X"
+    and "X method" are one entity), so its name, aliases and mentions become the other's."""
+    by_key: dict[str, ExtractedConcept] = {}
+    for c in kept:
+        for s in (c.name, *c.aliases):
+            by_key.setdefault(_key(s), c)
+    joined: set[int] = set()
+    for c in kept:
+        words = c.name.rsplit(None, 1)
+        if len(words) < 2 or singular(words[1].lower()) not in _CLASS_WORDS:
+            continue
+        into = by_key.get(_key(words[0]))
+        if into is None or into is c or into.type != c.type or id(into) in joined:
+            continue
+        into.aliases = [*into.aliases, *(a for a in (c.name, *c.aliases) if a not in into.aliases and a != into.name)]
+        into.mentions = sorted([*into.mentions, *c.mentions], key=lambda m: (m.field != "title", m.start))
+        into.confidence = max(into.confidence, c.confidence)
+        if ROLE_ORDER.index(c.role) < ROLE_ORDER.index(into.role):
+            into.role = c.role
+        joined.add(id(c))
+    return [c for c in kept if id(c) not in joined]
 
 
 def _typed(p: list[float]) -> tuple[dict[str, float], str]:
