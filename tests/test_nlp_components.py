@@ -85,6 +85,14 @@ def test_generic_and_excluded_phrases_are_dropped(nlp):
         assert bad not in names, bad
 
 
+def test_a_verb_read_as_a_modifier_is_not_part_of_the_name(nlp):
+    doc = nlp("We define a quantity termed plover uncertainty. Finally, we derive sampling strategies customised "
+              "to downstream tasks and leverage post-training.")
+    texts = [c["text"] for c in doc._.pg_candidates]
+    assert "plover uncertainty" in texts and "sampling strategies" in texts
+    assert not [t for t in texts if t.split()[0] in ("termed", "derive", "leverage")], texts
+
+
 def test_title_case_name_keeps_its_adjective(nlp):
     ex = extract(nlp, "Large Language Models (LLMs) reason well. We evaluate LLMs on GSM8K.")
     forms = by_name(ex)

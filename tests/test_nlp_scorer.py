@@ -221,9 +221,9 @@ def test_a_name_ending_in_its_own_data_kind_word_is_a_benchmark():
         assert c.rules == []
 
 
-def test_a_name_with_a_class_word_joins_the_kept_concept_it_names():
+def test_variants_of_one_kept_concept_are_joined():
     from papergraph.model import ExtractedConcept, Mention
-    from papergraph.nlp.scorer import _join_class_variants
+    from papergraph.nlp.scorer import _join_variants
 
     def concept(name, typ, role="used", start=0, **kw):
         return ExtractedConcept(name=name, type=typ, role=role, confidence=0.5,
@@ -235,8 +235,12 @@ def test_a_name_with_a_class_word_joins_the_kept_concept_it_names():
     task_setting = concept("heron retrieval setting", "Task", start=120)
     other_type = concept("heron retrieval framework", "Method", start=150)  # a method for the task
     unrelated = concept("quill approach", "Method", start=200)  # no kept "quill"
-    kept = _join_class_variants([longer, short, task, task_setting, other_type, unrelated])
-    assert [c.name for c in kept] == ["plover scaling", "heron retrieval", "heron retrieval framework", "quill approach"]
+    first = concept("Wren Process Model", "Method", start=250)
+    again = concept("wren process models", "Method", start=300)  # the same name written again
+    kept = _join_variants([longer, short, task, task_setting, other_type, unrelated, first, again])
+    assert [c.name for c in kept] == ["plover scaling", "heron retrieval", "heron retrieval framework", "quill approach",
+                                      "Wren Process Model"]
+    assert first.aliases == ["wren process models"] and len(first.mentions) == 2
     assert short.aliases == ["PS", "Plover scaling methods"] and short.role == "proposed"
     assert [m.start for m in short.mentions] == [10, 50]
     assert task.aliases == ["heron retrieval setting"] and task.role == "used"

@@ -158,7 +158,7 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
             c.rules = [*c.rules, "scorer"]
         kept.append(c)
     order = {id(c): i for i, c in enumerate(cands)}
-    return sorted(_join_class_variants(kept), key=lambda c: order[id(c)])
+    return sorted(_join_variants(kept), key=lambda c: order[id(c)])
 
 
 _CLASS_WORDS = CLASS_HEADS | {"task", "problem", "setting"}
@@ -169,21 +169,27 @@ def _key(name: str) -> str:
     return k[:-1] if len(k) > 3 and k.endswith("s") and not k.endswith("ss") else k
 
 
-def _join_class_variants(kept: list[ExtractedConcept]) -> list[ExtractedConcept]:
-    """``kept`` with a concept named "X" plus a class word ("test-time scaling method", "regression
-    setting") joined into the kept concept of the same type named "X": one thing (GUIDELINES: "X"
-    and "X method" are one entity), so its name, aliases and mentions become the other's."""
-    by_key: dict[str, ExtractedConcept] = {}
+def _join_variants(kept: list[ExtractedConcept]) -> list[ExtractedConcept]:
+    """``kept`` with the variants of one concept joined: a name written again with another case,
+    separator or plural ("Gaussian Process Model", "Gaussian process models"), or "X" plus a class
+    word ("test-time scaling method", "regression setting"; GUIDELINES: "X" and "X method" are one
+    entity), of the same type. The variant's name, aliases and mentions go to the concept first
+    kept under that name (else the one holding it as an alias); the stronger role wins."""
+    names: dict[tuple[str, str], ExtractedConcept] = {}
+    forms: dict[tuple[str, str], ExtractedConcept] = {}
     for c in kept:
-        for s in (c.name, *c.aliases):
-            by_key.setdefault(_key(s), c)
+        names.setdefault((c.type, _key(c.name)), c)
+        for s in c.aliases:
+            forms.setdefault((c.type, _key(s)), c)
     joined: set[int] = set()
     for c in kept:
+        keys = [_key(c.name)]
         words = c.name.rsplit(None, 1)
-        if len(words) < 2 or singular(words[1].lower()) not in _CLASS_WORDS:
-            continue
-        into = by_key.get(_key(words[0]))
-        if into is None or into is c or into.type != c.type or id(into) in joined:
+        if len(words) == 2 and singular(words[1].lower()) in _CLASS_WORDS:
+            keys.append(_key(words[0]))
+        into = next((t for k in keys for t in (names.get((c.type, k)), forms.get((c.type, k)))
+                     if t is not None and t is not c and id(t) not in joined), None)
+        if into is None:
             continue
         into.aliases = [*into.aliases, *(a for a in (c.name, *c.aliases) if a not in into.aliases and a != into.name)]
         into.mentions = sorted([*into.mentions, *c.mentions], key=lambda m: (m.field != "title", m.start))
