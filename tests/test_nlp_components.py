@@ -93,6 +93,14 @@ def test_a_verb_read_as_a_modifier_is_not_part_of_the_name(nlp):
     assert not [t for t in texts if t.split()[0] in ("termed", "derive", "leverage")], texts
 
 
+def test_a_name_inside_a_phrase_is_not_its_shortened_mention(nlp):
+    forms = by_name(extract(nlp, "We use closed-form Bayesian inference for the posterior."))
+    assert forms["closed-form bayesian inference"] is not forms["bayesian inference"]  # narrower: two things
+    forms = by_name(extract(nlp, "We propose a contrastive plover alignment objective for retrieval. The plover "
+                                 "alignment objective is cheap."))
+    assert forms["plover alignment objective"] is forms["contrastive plover alignment objective"]  # named again
+
+
 def test_title_case_name_keeps_its_adjective(nlp):
     ex = extract(nlp, "Large Language Models (LLMs) reason well. We evaluate LLMs on GSM8K.")
     forms = by_name(ex)

@@ -155,13 +155,16 @@ def _short_references(cands: list, lex: Lexicon) -> list[tuple[str, str]]:
 
 def _shortened_mentions(cands: list) -> list[tuple[str, str]]:
     """A phrase repeated later without its first modifiers: "test-time collaborative inference
-    framework ... during collaborative inference" (abstract only; two words or more)."""
-    first: dict[str, tuple[int, str]] = {}
+    framework ... during collaborative inference" (abstract only; two words or more). A name found
+    only inside the phrase ("Bayesian inference" in "closed-form Bayesian inference") is no repetition."""
+    first: dict[str, tuple[int, int, str]] = {}
+    last: dict[str, int] = {}
     for fld, c in cands:
         if fld == "abstract" and "acronym" not in c["rules"]:
             low = c["text"].lower()
             if low not in first or c["s"] < first[low][0]:
-                first[low] = (c["s"], c["text"])
+                first[low] = (c["s"], c["e"], c["text"])
+            last[low] = max(last.get(low, -1), c["s"])
     by_suffix: dict[str, list[str]] = {}  # "b c" -> the phrases ending with " b c", in order
     for other in first:
         k = other.find(" ")
@@ -169,13 +172,13 @@ def _shortened_mentions(cands: list) -> list[tuple[str, str]]:
             by_suffix.setdefault(other[k + 1:], []).append(other)
             k = other.find(" ", k + 1)
     out = []
-    for low, (pos, text) in first.items():
+    for low, (_, _, text) in first.items():
         if len(low.split()) < 2:
             continue
-        longer = [first[other] for other in by_suffix.get(low, ())
-                  if first[other][0] < pos and not _FUNCTION_WORDS & set(other.split())]
+        longer = [first[other] for other in by_suffix.get(low, ())  # named again after it, not only inside it
+                  if first[other][1] <= last[low] and not _FUNCTION_WORDS & set(other.split())]
         if len(longer) == 1:
-            out.append((text, longer[0][1]))
+            out.append((text, longer[0][2]))
     return out
 
 
