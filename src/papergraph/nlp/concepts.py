@@ -216,9 +216,10 @@ def _undefined_acronyms(cands: list) -> list[tuple[str, str]]:
     return out
 
 
-def _trimmed_alias(text: str) -> str | None:
+def class_stem(text: str, heads=CLASS_HEADS) -> str | None:
+    """``text`` without its last word when that word is a class head ("ASTRO framework" -> "ASTRO")."""
     words = text.split()
-    if len(words) >= 2 and singular(words[-1].lower()) in CLASS_HEADS:
+    if len(words) >= 2 and singular(words[-1].lower()) in heads:
         return " ".join(words[:-1])
     return None
 
@@ -339,7 +340,7 @@ def _concept(members, texts, sentences, lex: Lexicon, fuller: dict[str, str] | N
         if text != name and text not in aliases:
             aliases.append(text)
     for text in [name] + aliases:
-        t = _trimmed_alias(text)
+        t = class_stem(text)
         if t and t not in aliases and t != name:
             aliases.append(t)
     types: dict[str, float] = defaultdict(float)

@@ -33,9 +33,8 @@ from spacy.tokens import Doc
 from ..model import CONCEPT_TYPES, ExtractedConcept, PaperExtraction
 from . import frequency
 from .features import Context, concept_features, dense_vector, role_features
-from .concepts import CLASS_HEADS, ROLE_ORDER
-from .lexicon import Lexicon, fold
-from .shapes import singular
+from .concepts import CLASS_HEADS, ROLE_ORDER, class_stem
+from .lexicon import Lexicon
 from .linear import LinearModel
 from .spans import chunk_concepts, match_key
 
@@ -164,11 +163,6 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
 _CLASS_WORDS = CLASS_HEADS | {"task", "problem", "setting"}
 
 
-def _key(name: str) -> str:
-    k = fold(name)
-    return k[:-1] if len(k) > 3 and k.endswith("s") and not k.endswith("ss") else k
-
-
 def _join_variants(kept: list[ExtractedConcept]) -> list[ExtractedConcept]:
     """``kept`` with the variants of one concept joined: a name written again with another case,
     separator or plural ("Gaussian Process Model", "Gaussian process models"), or "X" plus a class
@@ -178,15 +172,13 @@ def _join_variants(kept: list[ExtractedConcept]) -> list[ExtractedConcept]:
     names: dict[tuple[str, str], ExtractedConcept] = {}
     forms: dict[tuple[str, str], ExtractedConcept] = {}
     for c in kept:
-        names.setdefault((c.type, _key(c.name)), c)
+        names.setdefault((c.type, match_key(c.name)), c)
         for s in c.aliases:
-            forms.setdefault((c.type, _key(s)), c)
+            forms.setdefault((c.type, match_key(s)), c)
     joined: set[int] = set()
     for c in kept:
-        keys = [_key(c.name)]
-        words = c.name.rsplit(None, 1)
-        if len(words) == 2 and singular(words[1].lower()) in _CLASS_WORDS:
-            keys.append(_key(words[0]))
+        stem = class_stem(c.name, _CLASS_WORDS)
+        keys = [match_key(c.name)] + ([match_key(stem)] if stem else [])
         into = next((t for k in keys for t in (names.get((c.type, k)), forms.get((c.type, k)))
                      if t is not None and t is not c and id(t) not in joined), None)
         if into is None:
