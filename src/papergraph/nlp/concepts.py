@@ -26,6 +26,7 @@ __all__ = ["Concepts", "assemble", "title_prefix", "choose_name", "own_work_star
 CLASS_HEADS = {"scheme", "framework", "approach", "method", "technique", "strategy", "paradigm",
                 "pipeline", "system", "mechanism", "algorithm", "module", "methodology", "formulation"}
 ROLE_ORDER = ("proposed", "compared", "used", "mentioned")
+_MODEL_HEADS = {"model", "llm", "lm", "network", "vlm", "mllm", "lrm", "slm"}
 _SLOGAN_START = {"the", "a", "an", "towards", "toward", "from", "beyond", "on", "into", "inside", "when", "think",
                  "thinking", "let", "less", "more", "all", "every", "through", "scaling", "beyond", "rethinking",
                  "understanding", "learning", "teaching", "making", "unlocking", "bridging", "boosting"}
@@ -248,8 +249,10 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
             pairs.append((spans[(ss, se)]["text"], spans[(ls, le)]["text"]))
             nxt = doc[se + 1] if se + 1 < len(doc) and doc[se].text == ")" else None
             if nxt is not None and nxt.pos_ in ("NOUN", "VERB") and nxt.text.islower() and (
-                    lex.head_types(nxt.lemma_.lower()) or nxt.lower_ in lex.standalone):
+                    lex.head_types(nxt.lemma_.lower()) or nxt.lower_ in lex.standalone) and \
+                    singular(doc[le - 1].lower_) not in _MODEL_HEADS:
                 # "Chain-of-Thought (CoT) prompting": the concept's fullest form continues after the acronym
+                # (not after a model: "large language model (LLM) reasoning" is what the model does)
                 fuller[fold(spans[(ls, le)]["text"])] = f"{spans[(ls, le)]['text']} {nxt.text}"
         # a defined long form supersedes its own tail ("Large Language Models (LLMs)": not "Language Models")
         tails = {(ls, le) for _, _, ls, le in doc._.pg_abbrevs or []}

@@ -6,11 +6,15 @@ candidates (:mod:`papergraph.nlp.spans`) are described by features
 (``training/scorer.py``; weights in ``nlp/data/scorer.json``):
 
 * ``concept``: NONE or one of the five types — a candidate is kept when
-  ``1 - P(NONE) >= threshold`` and typed by its most probable type;
+  ``1 - P(NONE) >= threshold`` (lower bars for noun chunks, for what the title names and for
+  what the role model says the paper proposes; see :func:`decide`) and typed by its most
+  probable type;
 * ``role``: proposed / used / compared / mentioned of each kept concept.
 
 Kept candidates whose mentions all lie inside a better-scored kept candidate are dropped
-(so "reasoning" inside "efficient reasoning" is not kept twice unless it stands alone).
+(so "reasoning" inside "efficient reasoning" is not kept twice unless it stands alone), variants
+of one kept concept are joined, and each lists the text's class-word forms among its aliases
+("hybrid training" written "hybrid training procedure").
 The probabilities become the concept's ``type_scores`` and ``confidence``, and ``rules``
 gains ``scorer`` so every decision keeps its provenance. One rule overrides the type: a name
 that ends in its own capitalised kind word ("Mental-Ability Reasoning Benchmark", "… Dataset",
@@ -33,12 +37,13 @@ from spacy.tokens import Doc
 from ..model import CONCEPT_TYPES, ExtractedConcept, PaperExtraction
 from . import frequency
 from .features import Context, concept_features, dense_vector, role_features
-from .concepts import CLASS_HEADS, ROLE_ORDER, class_stem
+from .concepts import CLASS_HEADS, ROLE_ORDER, class_stem, singular
 from .lexicon import Lexicon
 from .linear import LinearModel
 from .spans import chunk_concepts, match_key
 
-__all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "scorable", "apply", "decide", "DEFAULT_WEIGHTS"]
+__all__ = ["Scorer", "ScorerModel", "load_model", "candidates", "scorable", "apply", "decide", "class_word_forms",
+           "DEFAULT_WEIGHTS"]
 
 DEFAULT_WEIGHTS = "scorer.json"
 CONCEPT_LABELS = ("NONE",) + CONCEPT_TYPES
@@ -52,16 +57,24 @@ class ScorerModel:
 
     def __init__(self, concept: LinearModel, role: LinearModel, *, threshold: float = 0.5,
                  chunk_threshold: float | None = None, proposed_threshold: float | None = None,
-                 chunks: bool = True, meta: dict | None = None):
+                 chunk_proposed_threshold: float | None = None, title_threshold: float | None = None,
+                 proposed_probability: float | None = None, chunks: bool = True, meta: dict | None = None):
         self.concept, self.role, self.threshold = concept, role, threshold
         self.chunk_threshold = threshold if chunk_threshold is None else chunk_threshold
         self.proposed_threshold = threshold if proposed_threshold is None else proposed_threshold
+        self.chunk_proposed_threshold = (self.proposed_threshold if chunk_proposed_threshold is None
+                                         else chunk_proposed_threshold)
+        self.title_threshold = threshold if title_threshold is None else title_threshold
+        self.proposed_probability = proposed_probability  # None: the role model's most probable role only
         self.chunks = chunks
         self.meta = meta or {}
 
     def to_dict(self) -> dict:
         return {"format": 1, "threshold": self.threshold, "chunk_threshold": self.chunk_threshold,
-                "proposed_threshold": self.proposed_threshold, "chunks": self.chunks, "meta": self.meta,
+                "proposed_threshold": self.proposed_threshold,
+                "chunk_proposed_threshold": self.chunk_proposed_threshold, "title_threshold": self.title_threshold,
+                "proposed_probability": self.proposed_probability,
+                "chunks": self.chunks, "meta": self.meta,
                 "concept": self.concept.to_dict(), "role": self.role.to_dict()}
 
     @classmethod
@@ -70,7 +83,10 @@ class ScorerModel:
             raise ValueError(f"unknown scorer weights format {d.get('format')!r}")
         return cls(LinearModel.from_dict(d["concept"]), LinearModel.from_dict(d["role"]),
                    threshold=float(d["threshold"]), chunk_threshold=d.get("chunk_threshold"),
-                   proposed_threshold=d.get("proposed_threshold"), chunks=bool(d.get("chunks", True)),
+                   proposed_threshold=d.get("proposed_threshold"),
+                   chunk_proposed_threshold=d.get("chunk_proposed_threshold"), title_threshold=d.get("title_threshold"),
+                   proposed_probability=d.get("proposed_probability"),
+                   chunks=bool(d.get("chunks", True)),
                    meta=d.get("meta") or {})
 
 
@@ -118,8 +134,10 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
            feats: list[list[str]], dense=None) -> list[ExtractedConcept]:
     """The kept candidates (in their order), typed, with role, confidence and type scores set.
 
-    A candidate is kept when ``1 - P(NONE)`` reaches its threshold (rules' or chunk's), or
-    reaches ``proposed_threshold`` and the role model says the paper proposes it.
+    A candidate is kept when ``1 - P(NONE)`` reaches its threshold (rules' or chunk's; for a
+    candidate the title names, at most ``title_threshold``), or reaches ``proposed_threshold``
+    (a noun chunk: ``chunk_proposed_threshold``) and the role model says the paper proposes it
+    (its most probable role, or P(proposed) >= ``proposed_probability``).
     """
     scored = []
     if not cands:
@@ -128,26 +146,30 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
         probs, role_rows = _joint_rows(model, feats)
     else:
         probs, role_rows = model.concept.proba_many(feats, dense).tolist(), None
-    chunk_bar, rule_bar, proposed_bar = model.chunk_threshold, model.threshold, model.proposed_threshold
-    low_chunk, low_rule = min(chunk_bar, proposed_bar), min(rule_bar, proposed_bar)
+    chunk_bar, rule_bar, title_bar = model.chunk_threshold, model.threshold, model.title_threshold
     for i, (c, p) in enumerate(zip(cands, probs)):
         keep = 1.0 - p[0]
         chunk = c.rules == ["chunk"]
-        if keep >= (low_chunk if chunk else low_rule):
-            scored.append((keep, keep >= (chunk_bar if chunk else rule_bar), c,
+        bar = chunk_bar if chunk else rule_bar
+        if title_bar <= keep < bar and any(m.field == "title" for m in c.mentions):
+            bar = title_bar
+        proposed_bar = model.chunk_proposed_threshold if chunk else model.proposed_threshold
+        if keep >= bar or keep >= proposed_bar:
+            scored.append((keep, keep >= bar, keep >= proposed_bar, c,
                            feats[i] if role_rows is None else role_rows[i], p))
     scored.sort(key=lambda t: -t[0])
-    typed = [_named_kind(c, *_typed(p)) for _, _, c, _, p in scored]
-    roles = _roles(model, ctx, [(c, f, typ) for (_, _, c, f, _), (_, typ) in zip(scored, typed)],
-                   rows=role_rows is not None)
+    typed = [_named_kind(c, *_typed(p)) for *_, c, _, p in scored]
+    roles, p_prop = _roles(model, ctx, [(c, f, typ) for (*_, c, f, _), (_, typ) in zip(scored, typed)],
+                           rows=role_rows is not None, with_proposed=True) if scored else ([], [])
+    p_bar = 2.0 if model.proposed_probability is None else model.proposed_probability
     kept: list[ExtractedConcept] = []
     taken: dict[str, list[tuple[int, int]]] = {}
-    for (keep, passed, c, f, p), (types, typ), role in zip(scored, typed, roles):
+    for (keep, passed, proposable, c, f, p), (types, typ), role, pp in zip(scored, typed, roles, p_prop):
         if c.rules == ["chunk"] and all(_inside(taken.get(m.field, ()), m.start, m.end) for m in c.mentions):
             continue
         if c.mentions and all(_holds_two(taken.get(m.field, ()), m.start, m.end) for m in c.mentions):
             continue  # "PlimModel scores QuillBench": two better-scored concepts strung together
-        if not passed and role != "proposed":
+        if not passed and not (proposable and (role == "proposed" or pp >= p_bar)):
             continue
         c.type = typ
         for m in c.mentions:
@@ -157,7 +179,9 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
             c.rules = [*c.rules, "scorer"]
         kept.append(c)
     order = {id(c): i for i, c in enumerate(cands)}
-    return sorted(_join_variants(kept), key=lambda c: order[id(c)])
+    joined = _join_variants(kept)
+    _class_word_forms(joined, ctx)
+    return sorted(joined, key=lambda c: order[id(c)])
 
 
 _CLASS_WORDS = CLASS_HEADS | {"task", "problem", "setting"}
@@ -192,6 +216,45 @@ def _join_variants(kept: list[ExtractedConcept]) -> list[ExtractedConcept]:
     return [c for c in kept if id(c) not in joined]
 
 
+# Words that, written after a name, name the same thing in the guidelines' sense ("X" and "X method"
+# are one entity; "GSM8K benchmark", "summarization task", "CoT-Valve approach").
+_FORM_WORDS = _CLASS_WORDS | {"procedure", "metric", "dataset", "benchmark", "prompting", "sampling"}
+_NEXT_WORD = re.compile(r"[ -]([A-Za-z]+)\b")
+
+
+def class_word_forms(c: ExtractedConcept, texts: dict[str, str]) -> list[str]:
+    """The other forms of ``c`` with or without a class word, not yet among its name and aliases:
+    those the text writes with a class word after one of its mentions ("hybrid training" written
+    "hybrid training procedure"), and its name without a trailing class word ("PRM calibration
+    method" -> "PRM calibration"). GUIDELINES: "X" and "X method" are one entity."""
+    seen = {f.lower() for f in (c.name, *c.aliases)}
+    new = []
+    for m in c.mentions:
+        text = texts.get(m.field) or ""
+        nxt = _NEXT_WORD.match(text, m.end)
+        word = singular(nxt.group(1).lower()) if nxt else ""
+        if word in _FORM_WORDS or (word == "model" and c.type in ("Model", "Method")):
+            new.append(text[m.start:nxt.end()])
+    stem = class_stem(c.name, _CLASS_WORDS)
+    if stem:
+        new.append(stem)
+    out = []
+    for f in new:
+        if f.lower() not in seen:
+            seen.add(f.lower())
+            out.append(f)
+    return out
+
+
+def _class_word_forms(kept: list[ExtractedConcept], ctx: Context) -> None:
+    """Each kept concept's :func:`class_word_forms` added to its aliases (the graph's resolution and
+    a reader's search match them)."""
+    for c in kept:
+        forms = class_word_forms(c, ctx.texts)
+        if forms:
+            c.aliases = [*c.aliases, *forms]
+
+
 def _typed(p: list[float]) -> tuple[dict[str, float], str]:
     """The type scores of a candidate's concept probabilities ``p`` and its most probable type."""
     types = {t: round(x * 3.0, 3) for t, x in zip(CONCEPT_TYPES, p[1:])}
@@ -209,7 +272,7 @@ def _named_kind(c: ExtractedConcept, types: dict[str, float], typ: str) -> tuple
 
 
 def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept, list, str]], *,
-           rows: bool = False) -> list[str]:
+           rows: bool = False, with_proposed: bool = False):
     """The role model's role of each ``(candidate, its features, its type)``, all in one pass
     (as one ``model.role.proba`` each: the role features read the type it would get).
     ``rows``: the features are given as the role model's rows (:func:`_joint_rows`)."""
@@ -225,7 +288,11 @@ def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept,
         c.type = old_type
     if not feats:
         return []
-    return [role.labels[int(i)] for i in role.proba_each_rows(feats).argmax(axis=1)]
+    probs = role.proba_each_rows(feats)
+    labels = [role.labels[int(i)] for i in probs.argmax(axis=1)]
+    if with_proposed:
+        return labels, probs[:, role.labels.index("proposed")].tolist()
+    return labels
 
 
 def _joint_rows(model: ScorerModel, feats: list[list[str]]) -> tuple[list[list[float]], list[np.ndarray]]:
@@ -291,7 +358,10 @@ class Scorer:
             m = self.model
             self.model = ScorerModel(m.concept, m.role, threshold=threshold, meta=m.meta, chunks=m.chunks,
                                      chunk_threshold=m.chunk_threshold * threshold / m.threshold,
-                                     proposed_threshold=m.proposed_threshold * threshold / m.threshold)
+                                     proposed_threshold=m.proposed_threshold * threshold / m.threshold,
+                                     chunk_proposed_threshold=m.chunk_proposed_threshold * threshold / m.threshold,
+                                     title_threshold=m.title_threshold * threshold / m.threshold,
+                                     proposed_probability=m.proposed_probability)
         if self.model is not None and self.model.concept.dense is None:
             _joint(self.model)  # now, not during the first paper's extraction
 

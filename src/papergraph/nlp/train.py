@@ -44,6 +44,9 @@ class Config:
     threshold: float = 0.5
     chunk_threshold: float | None = None
     proposed_threshold: float | None = None
+    chunk_proposed_threshold: float | None = None
+    title_threshold: float | None = None
+    proposed_probability: float | None = None
     none_weight: float = 1.0
     proposed_weight: float = 1.0
     role_l2: float = 3e-3
@@ -148,7 +151,10 @@ def fit(data: Sequence[PaperData], cfg: Config) -> ScorerModel:
     role = train(RX, ry, labels=ROLES, l2=cfg.role_l2, epochs=cfg.epochs, lr=cfg.lr, min_count=cfg.min_count,
                  seed=cfg.seed)
     return ScorerModel(concept, role, threshold=cfg.threshold, chunk_threshold=cfg.chunk_threshold,
-                       proposed_threshold=cfg.proposed_threshold, chunks=cfg.chunks,
+                       proposed_threshold=cfg.proposed_threshold,
+                       chunk_proposed_threshold=cfg.chunk_proposed_threshold, title_threshold=cfg.title_threshold,
+                       proposed_probability=cfg.proposed_probability,
+                       chunks=cfg.chunks,
                        meta={"papers": len(data), "examples": len(X), "config": cfg.__dict__})
 
 
