@@ -324,6 +324,10 @@ def test_keep_bars_for_title_names_and_proposed_candidates():
     assert [c.name for c in plain] == ["epsilon", "zeta"]
     again = ScorerModel.from_dict(json.loads(json.dumps(model.to_dict(), default=list)))
     assert (again.title_threshold, again.proposed_probability, again.chunk_proposed_threshold) == (0.2, 0.35, 0.15)
+    doubled = model.rescaled(0.7)  # a user's --threshold moves every bar with it
+    assert (doubled.chunk_threshold, doubled.proposed_threshold, doubled.chunk_proposed_threshold,
+            doubled.title_threshold) == pytest.approx((0.5, 0.16, 0.3, 0.4))
+    assert doubled.proposed_probability == 0.35 and doubled.concept is model.concept
 
 
 def test_everyday_chunks_are_only_common_words():

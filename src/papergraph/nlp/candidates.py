@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from .lexicon import Lexicon, fold, lexicon_for
 from .known import add_known_names
-from .shapes import ADJ_SUFFIXES, bad_name, is_acronym, is_name_token, is_numeric, is_size, is_version, singular
+from .shapes import ADJ_SUFFIXES, MODEL_HEADS, bad_name, is_acronym, is_name_token, is_numeric, is_size, is_version, singular
 from .tokens import TokenColumns, new_candidate
 
 __all__ = ["Candidates", "Word", "chunk_words", "classify_word", "new_candidate", "select_phrase"]
@@ -178,7 +178,6 @@ _CLASS_WORDS = {
 _HARDWARE = {"gpu", "gpus", "tpu", "tpus", "cpu", "cpus", "npu", "hour", "hours", "accelerator", "chip", "card"}
 _DOC_PARTS = {"Part", "Section", "Figure", "Fig", "Table", "Appendix", "Equation", "Eq", "Chapter", "Algorithm",
               "Theorem", "Lemma", "Definition", "Step", "Stage", "Phase", "Round", "Level", "Exp"}
-_MODEL_HEADS = {"model", "llm", "lm", "network", "checkpoint", "vlm", "mllm", "lrm", "slm"}
 _TASK_CONTAINERS = {"benchmark", "task", "dataset", "problem", "domain", "setting", "challenge", "question"}
 
 
@@ -226,7 +225,7 @@ def select_phrase(toks: TokenColumns, words: list[tuple[str, Word]], lex: Lexico
         return None
     if "M" in kinds and all(k in ("M", "D") for k in kinds):
         return {"i": i, "j": j, "rule": "name", "conf": 0.7, "types": {}}
-    if j - i == 2 and head_s in _MODEL_HEADS and words[i][1].text.lower() in lex.role_modifiers:
+    if j - i == 2 and head_s in MODEL_HEADS and words[i][1].text.lower() in lex.role_modifiers:
         return None  # "the teacher model", "a base LLM": a role in the study, not a concept
     cls = _CLASS_WORDS.get(head_s)
     named_class = cls and any(is_name_token(t) or lex.gazetteer_type(t)

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from ..model import CONCEPT_TYPES, ExtractedConcept, Mention, Paper, PaperExtraction
 from .canonical import concept_key
 from .lexicon import Lexicon, fold, lexicon_for
-from .shapes import bad_name, is_acronym, is_name_token, singular
+from .shapes import MODEL_HEADS, bad_name, is_acronym, is_name_token, singular
 from .tokens import TokenColumns, doc_text
 
 __all__ = ["Concepts", "assemble", "title_prefix", "choose_name", "own_work_start"]
@@ -26,7 +26,6 @@ __all__ = ["Concepts", "assemble", "title_prefix", "choose_name", "own_work_star
 CLASS_HEADS = {"scheme", "framework", "approach", "method", "technique", "strategy", "paradigm",
                 "pipeline", "system", "mechanism", "algorithm", "module", "methodology", "formulation"}
 ROLE_ORDER = ("proposed", "compared", "used", "mentioned")
-_MODEL_HEADS = {"model", "llm", "lm", "network", "vlm", "mllm", "lrm", "slm"}
 _SLOGAN_START = {"the", "a", "an", "towards", "toward", "from", "beyond", "on", "into", "inside", "when", "think",
                  "thinking", "let", "less", "more", "all", "every", "through", "scaling", "beyond", "rethinking",
                  "understanding", "learning", "teaching", "making", "unlocking", "bridging", "boosting"}
@@ -250,7 +249,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], lex: Lexicon, *, min_confidence
             nxt = doc[se + 1] if se + 1 < len(doc) and doc[se].text == ")" else None
             if nxt is not None and nxt.pos_ in ("NOUN", "VERB") and nxt.text.islower() and (
                     lex.head_types(nxt.lemma_.lower()) or nxt.lower_ in lex.standalone) and \
-                    singular(doc[le - 1].lower_) not in _MODEL_HEADS:
+                    singular(doc[le - 1].lower_) not in MODEL_HEADS:
                 # "Chain-of-Thought (CoT) prompting": the concept's fullest form continues after the acronym
                 # (not after a model: "large language model (LLM) reasoning" is what the model does)
                 fuller[fold(spans[(ls, le)]["text"])] = f"{spans[(ls, le)]['text']} {nxt.text}"

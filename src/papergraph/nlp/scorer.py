@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import math
 import os
 import re
 from importlib import resources
@@ -53,7 +54,10 @@ _NAMED_DATA = re.compile(r"^[A-Z0-9][\w'*+.-]*[ -](?:(?:[A-Z0-9][\w'*+.-]*|as|of
 
 
 class ScorerModel:
-    """The two trained models and the keep threshold."""
+    """The two trained models and the keep thresholds (see :func:`decide`)."""
+
+    #: The keep bars besides ``threshold`` (None: derived from it), scaled with it by :meth:`rescaled`.
+    BARS = ("chunk_threshold", "proposed_threshold", "chunk_proposed_threshold", "title_threshold")
 
     def __init__(self, concept: LinearModel, role: LinearModel, *, threshold: float = 0.5,
                  chunk_threshold: float | None = None, proposed_threshold: float | None = None,
@@ -70,11 +74,8 @@ class ScorerModel:
         self.meta = meta or {}
 
     def to_dict(self) -> dict:
-        return {"format": 1, "threshold": self.threshold, "chunk_threshold": self.chunk_threshold,
-                "proposed_threshold": self.proposed_threshold,
-                "chunk_proposed_threshold": self.chunk_proposed_threshold, "title_threshold": self.title_threshold,
-                "proposed_probability": self.proposed_probability,
-                "chunks": self.chunks, "meta": self.meta,
+        return {"format": 1, "threshold": self.threshold, **{k: getattr(self, k) for k in self.BARS},
+                "proposed_probability": self.proposed_probability, "chunks": self.chunks, "meta": self.meta,
                 "concept": self.concept.to_dict(), "role": self.role.to_dict()}
 
     @classmethod
@@ -82,12 +83,16 @@ class ScorerModel:
         if d.get("format") != 1:
             raise ValueError(f"unknown scorer weights format {d.get('format')!r}")
         return cls(LinearModel.from_dict(d["concept"]), LinearModel.from_dict(d["role"]),
-                   threshold=float(d["threshold"]), chunk_threshold=d.get("chunk_threshold"),
-                   proposed_threshold=d.get("proposed_threshold"),
-                   chunk_proposed_threshold=d.get("chunk_proposed_threshold"), title_threshold=d.get("title_threshold"),
-                   proposed_probability=d.get("proposed_probability"),
-                   chunks=bool(d.get("chunks", True)),
+                   threshold=float(d["threshold"]), **{k: d.get(k) for k in cls.BARS},
+                   proposed_probability=d.get("proposed_probability"), chunks=bool(d.get("chunks", True)),
                    meta=d.get("meta") or {})
+
+    def rescaled(self, threshold: float) -> "ScorerModel":
+        """The same weights with ``threshold`` as the keep bar and every other bar scaled with it."""
+        scale = threshold / self.threshold
+        return ScorerModel(self.concept, self.role, threshold=threshold,
+                           **{k: getattr(self, k) * scale for k in self.BARS},
+                           proposed_probability=self.proposed_probability, chunks=self.chunks, meta=self.meta)
 
 
 @functools.lru_cache(maxsize=4)
@@ -160,8 +165,8 @@ def decide(model: ScorerModel, cands: list[ExtractedConcept], ctx: Context,
     scored.sort(key=lambda t: -t[0])
     typed = [_named_kind(c, *_typed(p)) for *_, c, _, p in scored]
     roles, p_prop = _roles(model, ctx, [(c, f, typ) for (*_, c, f, _), (_, typ) in zip(scored, typed)],
-                           rows=role_rows is not None, with_proposed=True) if scored else ([], [])
-    p_bar = 2.0 if model.proposed_probability is None else model.proposed_probability
+                           rows=role_rows is not None)
+    p_bar = math.inf if model.proposed_probability is None else model.proposed_probability
     kept: list[ExtractedConcept] = []
     taken: dict[str, list[tuple[int, int]]] = {}
     for (keep, passed, proposable, c, f, p), (types, typ), role, pp in zip(scored, typed, roles, p_prop):
@@ -272,8 +277,8 @@ def _named_kind(c: ExtractedConcept, types: dict[str, float], typ: str) -> tuple
 
 
 def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept, list, str]], *,
-           rows: bool = False, with_proposed: bool = False):
-    """The role model's role of each ``(candidate, its features, its type)``, all in one pass
+           rows: bool = False) -> tuple[list[str], list[float]]:
+    """The role model's role of each ``(candidate, its features, its type)`` and its P(proposed), all in one pass
     (as one ``model.role.proba`` each: the role features read the type it would get).
     ``rows``: the features are given as the role model's rows (:func:`_joint_rows`)."""
     role = model.role
@@ -287,12 +292,9 @@ def _roles(model: ScorerModel, ctx: Context, items: list[tuple[ExtractedConcept,
             feats.append([j for j in map(index.get, role_features(c, ctx, f)) if j is not None])
         c.type = old_type
     if not feats:
-        return []
+        return [], []
     probs = role.proba_each_rows(feats)
-    labels = [role.labels[int(i)] for i in probs.argmax(axis=1)]
-    if with_proposed:
-        return labels, probs[:, role.labels.index("proposed")].tolist()
-    return labels
+    return [role.labels[int(i)] for i in probs.argmax(axis=1)], probs[:, role.labels.index("proposed")].tolist()
 
 
 def _joint_rows(model: ScorerModel, feats: list[list[str]]) -> tuple[list[list[float]], list[np.ndarray]]:
@@ -355,13 +357,7 @@ class Scorer:
         if self.model is not None and threshold is not None:
             if not 0.0 <= threshold <= 1.0:
                 raise ValueError(f"threshold must be within [0, 1], got {threshold}")
-            m = self.model
-            self.model = ScorerModel(m.concept, m.role, threshold=threshold, meta=m.meta, chunks=m.chunks,
-                                     chunk_threshold=m.chunk_threshold * threshold / m.threshold,
-                                     proposed_threshold=m.proposed_threshold * threshold / m.threshold,
-                                     chunk_proposed_threshold=m.chunk_proposed_threshold * threshold / m.threshold,
-                                     title_threshold=m.title_threshold * threshold / m.threshold,
-                                     proposed_probability=m.proposed_probability)
+            self.model = self.model.rescaled(threshold)
         if self.model is not None and self.model.concept.dense is None:
             _joint(self.model)  # now, not during the first paper's extraction
 

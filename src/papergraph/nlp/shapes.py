@@ -10,11 +10,13 @@ import re
 from typing import Sequence
 
 __all__ = [
-    "ADJ_SUFFIXES", "is_name_token", "is_acronym", "is_version", "is_size", "singular", "bad_name", "is_numeric",
+    "ADJ_SUFFIXES", "MODEL_HEADS", "is_name_token", "is_acronym", "is_version", "is_size", "singular", "bad_name", "is_numeric",
     "SEPARATORS", "word_groups",
 ]
 
 #: Adjective-forming suffixes after a hyphen: "GPT-4-powered", "LLaMA-based", "Claude-style".
+#: Head words of a model class ("reward model", "base LLM", "policy network").
+MODEL_HEADS = frozenset({"model", "llm", "lm", "network", "checkpoint", "vlm", "mllm", "lrm", "slm"})
 ADJ_SUFFIXES = frozenset(
     "like based driven guided friendly formatted assisted generated style level specific free aware "
     "augmented enhanced powered centric oriented inspired derived scale agnostic dependent intensive "

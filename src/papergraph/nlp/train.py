@@ -150,11 +150,8 @@ def fit(data: Sequence[PaperData], cfg: Config) -> ScorerModel:
     ry = [r for d in data for r in d.roles if r is not None]
     role = train(RX, ry, labels=ROLES, l2=cfg.role_l2, epochs=cfg.epochs, lr=cfg.lr, min_count=cfg.min_count,
                  seed=cfg.seed)
-    return ScorerModel(concept, role, threshold=cfg.threshold, chunk_threshold=cfg.chunk_threshold,
-                       proposed_threshold=cfg.proposed_threshold,
-                       chunk_proposed_threshold=cfg.chunk_proposed_threshold, title_threshold=cfg.title_threshold,
-                       proposed_probability=cfg.proposed_probability,
-                       chunks=cfg.chunks,
+    return ScorerModel(concept, role, threshold=cfg.threshold, **{k: getattr(cfg, k) for k in ScorerModel.BARS},
+                       proposed_probability=cfg.proposed_probability, chunks=cfg.chunks,
                        meta={"papers": len(data), "examples": len(X), "config": cfg.__dict__})
 
 
