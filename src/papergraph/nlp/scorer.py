@@ -252,8 +252,8 @@ def class_word_forms(c: ExtractedConcept, texts: dict[str, str]) -> list[str]:
 
 
 def _class_word_forms(kept: list[ExtractedConcept], ctx: Context) -> None:
-    """Each kept concept's :func:`class_word_forms` added to its aliases (the graph's resolution and
-    a reader's search match them)."""
+    """Each kept concept's :func:`class_word_forms` added to its aliases (the node keeps them; the
+    resolver does not link through a form that contains the name)."""
     for c in kept:
         forms = class_word_forms(c, ctx.texts)
         if forms:
